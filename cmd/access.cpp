@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "cmd/app.hpp"
+#include "mk/cluster/access.hpp"
+#include "mk/cluster/status.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+namespace mk::cmd {
+
+Result<int> run_ssh(App& app) {
+  const auto& in = app.invocation();
+  if (!MK_TRY(app.env().store.load(in.profile))) return fail(cluster::profile_not_found(in.profile));
+  auto* driver = MK_TRY(app.driver_for_profile(in.profile));
+  bool tty = in.arguments.empty() && ::isatty(STDIN_FILENO);
+  auto argv = MK_TRY(cluster::ssh_command(app.env(), *driver, in.profile, in.node, in.arguments, tty));
+  std::fflush(stdout);
+  return fail(exec::exec_replace(argv)); // returns only when ssh could not be started
+}
+
+Result<int> run_node_list(App& app) {
+  fmt::print("{}", MK_TRY(cluster::node_list(app.env(), app.invocation().profile)));
+  return 0;
+}
+
+Result<int> run_ip(App& app) {
+  fmt::print("{}\n", MK_TRY(cluster::node_ip(app.env(), app.invocation().profile, app.invocation().node)));
+  return 0;
+}
+
+} // namespace mk::cmd

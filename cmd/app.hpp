@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "cmd/invocation.hpp"
+#include "mk/cluster/env.hpp"
+#include "mk/core/log.hpp"
+#include "mk/driver/driver.hpp"
+#include "mk/exec/local_runner.hpp"
+
+#include <map>
+#include <memory>
+
+namespace mk::cmd {
+
+// What the command implementations share: the environment and the drivers made so far.
+class App {
+public:
+  explicit App(const Invocation& invocation);
+  cluster::Env& env() { return m_env; }
+  const Invocation& invocation() const { return m_invocation; }
+  // The driver for a command on `profile`: --driver if given, else the profile's, else auto-detected.
+  Result<driver::Driver*> driver_for_profile(std::string_view profile, std::string_view requested = {});
+  // The driver named `name`, or nullptr when it is not built in.
+  driver::Driver* driver_named(std::string_view name);
+
+private:
+  const Invocation& m_invocation;
+  core::Log m_log;
+  exec::LocalRunner m_host;
+  std::unique_ptr<ui::Reporter> m_reporter;
+  cluster::Env m_env;
+  std::map<std::string, std::unique_ptr<driver::Driver>, std::less<>> m_drivers;
+};
+
+// One function per command; each returns the process exit code or an error for main to print.
+Result<int> run_start(App& app);
+Result<int> run_stop(App& app);
+Result<int> run_delete(App& app);
+Result<int> run_status(App& app);
+Result<int> run_ssh(App& app);
+Result<int> run_node_list(App& app);
+Result<int> run_ip(App& app);
+Result<int> run_profile_list(App& app);
+Result<int> run_version(App& app);
+
+} // namespace mk::cmd

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: Apache-2.0
+// The command line grammar of mk (the only file that includes CLI11).
+#include "cmd/invocation.hpp"
+#include "mk/core/error.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+namespace mk::cmd {
+
+namespace {
+
+// Builds the whole command tree, writing into `in`.
+std::unique_ptr<CLI::App> build_app(Invocation& in) {
+  auto app = std::make_unique<CLI::App>("mk: local Kubernetes clusters in containers", "mk");
+  app->require_subcommand(1);
+  app->fallthrough();
+  app->set_help_all_flag("--help-all", "Show help for every command");
+  app->add_option("-p,--profile", in.profile, "The profile (cluster) to act on")->default_str("mk");
+  app->add_option("-v,--verbosity", in.verbosity, "Diagnostic output on stderr: 1 commands, 2 their output")
+      ->check(CLI::Range(0, 9));
+
+  auto* start = app->add_subcommand("start", "Create and start a cluster, or start an existing one");
+  auto& f = in.start;
+  start->add_option("--driver", f.driver, "Driver: docker or podman (default: auto-detect)");
+  start->add_option("--base-image", f.base_image, "Node image (kicbase-compatible) to create nodes from");
+  start->add_flag("--no-kubernetes", f.no_kubernetes, "Start the node without Kubernetes");
+  start->add_option("--kubernetes-version", f.kubernetes_version, "Kubernetes version: vX.Y.Z, X.Y.Z, stable or latest");
+  start->add_option("--cpus", f.cpus, "CPUs for the node: a number, max or no-limit (default 2)");
+  start->add_option("--memory", f.memory, "Memory for the node, e.g. 4096mb or 4g, or no-limit (default: a quarter of the machine, at least 3072mb)");
+  start->add_option("--subnet", f.subnet, "Private subnet of the cluster network (default: the first free 192.168.x.0/24)");
+  start->add_option("--static-ip", f.static_ip, "Fixed private IP of the node (its /24 becomes the subnet)");
+  start->add_flag("--force", f.force, "Go on despite failed checks (mk never needs it to run as root)");
+
+  app->add_subcommand("stop", "Stop a running cluster, keeping its state");
+  auto* remove = app->add_subcommand("delete", "Delete a cluster and everything mk created for it");
+  remove->add_flag("--all", in.all, "Delete every profile and every object mk created");
+
+  auto* status = app->add_subcommand("status", "Show the state of a cluster's nodes and components");
+  status->add_option("-o,--output", in.output, "Output format: text or json")->check(CLI::IsMember({"text", "json"}));
+
+  auto* ssh = app->add_subcommand("ssh", "Log into a node, or run a command there: mk ssh -- CMD...");
+  ssh->add_option("-n,--node", in.node, "The node (default: the primary node)");
+  ssh->add_option("command", in.arguments, "Command to run in the node (after --)");
+
+  auto* node = app->add_subcommand("node", "Manage a cluster's nodes");
+  node->require_subcommand(1);
+  node->add_subcommand("list", "List the nodes: <name> TAB <ip>");
+
+  auto* ip = app->add_subcommand("ip", "Print the IP address of a node");
+  ip->add_option("-n,--node", in.node, "The node (default: the primary node)");
+
+  auto* profile = app->add_subcommand("profile", "Manage profiles");
+  profile->require_subcommand(1);
+  auto* profile_list = profile->add_subcommand("list", "List all profiles");
+  profile_list->add_option("-o,--output", in.output, "Output format: text or json")->check(CLI::IsMember({"text", "json"}));
+
+  auto* version = app->add_subcommand("version", "Print the version of mk");
+  version->add_option("-o,--output", in.output, "Output format: text or json")->check(CLI::IsMember({"text", "json"}));
+
+  auto* completion = app->add_subcommand("completion", "Print a shell completion script: mk completion bash|zsh");
+  completion->add_option("shell", in.arguments, "bash or zsh")->required()->expected(1)->check(CLI::IsMember({"bash", "zsh"}));
+  return app;
+}
+
+std::string command_path(const CLI::App& app) {
+  std::string path;
+  const CLI::App* current = &app;
+  while (true) {
+    auto subs = current->get_subcommands();
+    if (subs.empty()) break;
+    current = subs.front();
+    path += (path.empty() ? "" : " ") + current->get_name();
+  }
+  return path;
+}
+
+} // namespace
+
+Parsed parse_command_line(int argc, char** argv) {
+  Invocation in;
+  auto app = build_app(in);
+  try {
+    app->parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return {std::nullopt, app->exit(e)};
+  } catch (const CLI::CallForAllHelp& e) {
+    return {std::nullopt, app->exit(e)};
+  } catch (const CLI::ParseError& e) {
+    std::string where = command_path(*app);
+    fmt::print(stderr, "mk: {}\nRun 'mk {}{}--help' for usage.\n", e.what(), where, where.empty() ? "" : " ");
+    return {std::nullopt, core::exit_code_for(ErrorCode::usage)};
+  }
+  in.command = command_path(*app);
+  return {std::move(in), 0};
+}
+
+std::string completion_script(std::string_view shell) {
+  Invocation scratch;
+  auto app = build_app(scratch);
+  std::string cases;
+  std::string top;
+  auto flags_of = [](const CLI::App& sub) {
+    std::string flags;
+    for (const auto* option : sub.get_options()) {
+      for (const auto& name : option->get_lnames()) flags += " --" + name;
+      for (const auto& name : option->get_snames()) flags += " -" + name;
+    }
+    return flags;
+  };
+  std::string global = flags_of(*app);
+  for (const auto* sub : app->get_subcommands({})) {
+    top += " " + sub->get_name();
+    std::string words = flags_of(*sub);
+    for (const auto* inner : sub->get_subcommands({})) words += " " + inner->get_name();
+    cases += fmt::format("    {}) words=\"{}{}\" ;;\n", sub->get_name(), words, global);
+  }
+  auto bash = fmt::format(R"(# mk completion for bash: source <(mk completion bash)
+_mk() {{
+  local cur=${{COMP_WORDS[COMP_CWORD]}} command="" i words
+  for ((i = 1; i < COMP_CWORD; i++)); do
+    case "${{COMP_WORDS[i]}}" in -*) ;; *) command=${{COMP_WORDS[i]}}; break ;; esac
+  done
+  case "$command" in
+{}    *) words="{}{}" ;;
+  esac
+  COMPREPLY=($(compgen -W "$words" -- "$cur"))
+}}
+complete -F _mk mk
+)",
+                          cases, top, global);
+  if (shell == "bash") return bash;
+  if (shell == "zsh")
+    return "#compdef mk\n# mk completion for zsh: source <(mk completion zsh)\nautoload -U +X bashcompinit && bashcompinit\n" +
+           bash;
+  return {};
+}
+
+} // namespace mk::cmd

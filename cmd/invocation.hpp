@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "mk/cluster/start_request.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mk::cmd {
+
+// The parsed command line: which command, with which options. Only cli.cpp knows CLI11.
+struct Invocation {
+  std::string command; // "start", "stop", "delete", "status", "ssh", "node list", "ip", "profile list",
+                       // "version", "completion"
+  std::string profile = "mk";
+  int verbosity = 0;
+  cluster::StartFlags start;
+  bool all = false;           // delete --all
+  std::string output = "text"; // status / profile list / version: text or json
+  std::string node;           // ssh / ip: -n/--node
+  std::vector<std::string> arguments; // ssh command / completion shell
+};
+
+// The outcome of parsing: an invocation to run, or an exit code when parsing already answered (--help: 0, invalid
+// arguments: 14, after printing one line).
+struct Parsed {
+  std::optional<Invocation> invocation;
+  int exit_code = 0;
+};
+
+Parsed parse_command_line(int argc, char** argv);
+
+// The completion script for `shell` ("bash" or "zsh"); empty for any other shell.
+std::string completion_script(std::string_view shell);
+
+} // namespace mk::cmd

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: Apache-2.0
+// mk's entry point: parses the command line, runs one command, and is the only place that turns an error into
+// output on stderr and an exit code.
+#include "cmd/app.hpp"
+#include "mk/core/interrupt.hpp"
+#include "mk/core/strings.hpp"
+#include "mk/exec/runner.hpp"
+#include "mk/ui/reporter.hpp"
+
+#include <cstdio>
+#include <fmt/format.h>
+
+namespace {
+
+using namespace mk;
+
+void print_error(const Error& error) {
+  bool colour = ui::use_colour(stderr);
+  fmt::print(stderr, "{} {}\n", colour ? "\033[31m✗\033[0m" : "✗", error.summary());
+  if (error.command) {
+    const auto& c = *error.command;
+    fmt::print(stderr, "  command: {}\n  exit code: {}\n", exec::shell_quote(c.argv), c.exit_code);
+    auto output = core::trim(c.err).empty() ? c.out : c.err;
+    if (!core::trim(output).empty()) fmt::print(stderr, "  output:\n{}", core::indent(core::last_lines(output, 15), "    "));
+  }
+  if (!error.advice.empty()) fmt::print(stderr, "  hint: {}\n", error.advice);
+}
+
+Result<int> dispatch(cmd::App& app) {
+  const auto& command = app.invocation().command;
+  if (command == "start") return cmd::run_start(app);
+  if (command == "stop") return cmd::run_stop(app);
+  if (command == "delete") return cmd::run_delete(app);
+  if (command == "status") return cmd::run_status(app);
+  if (command == "ssh") return cmd::run_ssh(app);
+  if (command == "node list") return cmd::run_node_list(app);
+  if (command == "ip") return cmd::run_ip(app);
+  if (command == "profile list") return cmd::run_profile_list(app);
+  if (command == "version") return cmd::run_version(app);
+  if (command == "completion") {
+    fmt::print("{}", cmd::completion_script(app.invocation().arguments.front()));
+    return 0;
+  }
+  return fail(ErrorCode::usage, fmt::format("unknown command \"{}\"", command));
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  auto parsed = cmd::parse_command_line(argc, argv);
+  if (!parsed.invocation) return parsed.exit_code;
+  core::install_interrupt_handler();
+  try {
+    cmd::App app(*parsed.invocation);
+    auto result = dispatch(app);
+    if (result) return *result;
+    print_error(result.error());
+    return core::exit_code_for(result.error().code);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "✗ internal error: {}\n", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "cmd/app.hpp"
+#include "mk/cluster/start.hpp"
+
+#include <fmt/format.h>
+
+namespace mk::cmd {
+
+Result<int> run_start(App& app) {
+  auto flags = app.invocation().start;
+  flags.profile = app.invocation().profile;
+  auto request = MK_TRY(cluster::validate_start_flags(flags, cluster::detect_host_facts()));
+  auto* driver = MK_TRY(app.driver_for_profile(request.profile, request.driver));
+  MK_TRY(driver->check_available());
+  auto& ui = app.env().ui;
+  ui.info(fmt::format("mk {} on the {} driver, profile \"{}\"", "start", driver->name(), request.profile));
+  MK_TRY(cluster::start(app.env(), *driver, request));
+  if (!request.kubernetes)
+    fmt::print("Done! Node {} is running without Kubernetes; log in with: mk ssh -p {}\n", request.profile, request.profile);
+  return 0;
+}
+
+} // namespace mk::cmd

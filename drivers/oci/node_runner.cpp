@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "drivers/oci/node_runner.hpp"
+
+#include <fmt/format.h>
+
+namespace mk::drivers::oci {
+
+// Writes stdin to "$1" with mode "$2"; the path travels as an argument, never inside the script.
+static constexpr const char* k_write_script =
+    R"sh(mkdir -p -- "$(dirname -- "$1")" && cat > "$1.mk-tmp" && chmod "$2" "$1.mk-tmp" && mv -f -- "$1.mk-tmp" "$1")sh";
+
+static constexpr const char* k_create_empty_script = R"sh(mkdir -p -- "$(dirname -- "$1")" && : > "$1" && chmod "$2" "$1")sh";
+
+exec::Command NodeRunner::wrap(const exec::Command& command) const {
+  exec::Command wrapped = command;
+  wrapped.argv = {m_binary, "exec"};
+  if (!command.input.empty() || !command.input_file.empty()) wrapped.argv.push_back("-i");
+  for (const auto& [key, value] : command.env) wrapped.argv.push_back(fmt::format("--env={}={}", key, value));
+  wrapped.env.clear();
+  wrapped.argv.push_back(m_container);
+  wrapped.argv.insert(wrapped.argv.end(), command.argv.begin(), command.argv.end());
+  return wrapped;
+}
+
+Result<exec::RunResult> NodeRunner::run(const exec::Command& command) {
+  auto result = MK_TRY(m_host.run(wrap(command)));
+  result.argv = command.argv; // errors show the command as run in the node
+  return result;
+}
+
+Status NodeRunner::write_file(const std::string& path, std::string_view content, int mode) {
+  exec::Command command;
+  command.argv = {"sh", "-c", k_write_script, "mk-write", path, fmt::format("{:o}", mode)};
+  command.input = std::string(content);
+  if (command.input.empty()) command.argv[2] = k_create_empty_script;
+  MK_TRY(exec::run_checked(*this, command, ErrorCode::node_failed));
+  return {};
+}
+
+Status NodeRunner::copy_file(const std::filesystem::path& source, const std::string& path, int mode) {
+  exec::Command command;
+  command.argv = {"sh", "-c", k_write_script, "mk-write", path, fmt::format("{:o}", mode)};
+  command.input_file = source;
+  MK_TRY(exec::run_checked(*this, command, ErrorCode::node_failed));
+  return {};
+}
+
+} // namespace mk::drivers::oci

@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "drivers/oci/oci_driver.hpp"
+
+#include "drivers/oci/node_runner.hpp"
+#include "mk/archive/tar.hpp"
+#include "mk/core/fs.hpp"
+#include "mk/core/strings.hpp"
+#include "mk/net/interfaces.hpp"
+#include "mk/net/subnet.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace mk::drivers::oci {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+static bool mentions(std::string_view text, std::initializer_list<std::string_view> needles) {
+  std::string lower(text);
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  return std::any_of(needles.begin(), needles.end(), [&](std::string_view n) { return lower.find(n) != std::string::npos; });
+}
+
+static bool is_missing(const exec::RunResult& result) {
+  return mentions(result.err, {"no such", "not found"});
+}
+
+Result<exec::RunResult> OciDriver::engine(std::vector<std::string> args, std::chrono::milliseconds timeout) {
+  exec::Command command;
+  command.argv = {m_engine.binary};
+  command.argv.insert(command.argv.end(), args.begin(), args.end());
+  command.timeout = timeout;
+  auto result = m_host.run(command);
+  if (!result && result.error().code == ErrorCode::not_found)
+    return fail(Error{ErrorCode::driver_unavailable, fmt::format("{} is not installed", m_engine.binary), {}, {},
+                      fmt::format("install {} or choose another driver with --driver", m_engine.binary)});
+  return result;
+}
+
+Result<std::string> OciDriver::engine_checked(std::vector<std::string> args, std::string_view what,
+                                              std::chrono::milliseconds timeout) {
+  auto result = MK_TRY(engine(std::move(args), timeout));
+  if (!result.ok()) return fail(exec::command_error(result, std::string(what), ErrorCode::driver_failed));
+  return std::move(result.out);
+}
+
+Status OciDriver::check_available() {
+  auto result = engine({"version", "--format", "{{.Server.Version}}"}, 15s);
+  if (!result) return fail(std::move(result).error());
+  if (!result->ok() || core::trim(result->out).empty()) {
+    auto reason = core::trim(core::last_lines(result->err, 1));
+    return fail(Error{ErrorCode::driver_unavailable,
+                      fmt::format("the {} engine is not answering: {}", m_engine.binary, reason),
+                      {}, {},
+                      fmt::format("start it (for example `sudo systemctl start {}`) or choose another driver with --driver",
+                                  m_engine.binary)});
+  }
+  m_log.write(1, fmt::format("{} engine {}", m_engine.binary, core::trim(result->out)));
+  return {};
+}
+
+Status OciDriver::ensure_image(std::string_view image, const driver::ProgressFn& progress) {
+  auto present = MK_TRY(engine({"image", "inspect", "--format", "{{.Id}}", std::string(image)}));
+  if (present.ok()) return {};
+  if (progress) progress(fmt::format("pulling {}", image));
+  auto pulled = MK_TRY(engine({"pull", std::string(image)}));
+  if (!pulled.ok())
+    return fail(exec::command_error(pulled, fmt::format("cannot pull the node image {}", image), ErrorCode::network)
+                    .with_advice("check the image name, or pass a reachable mirror with --base-image"));
+  return {};
+}
+
+Result<std::optional<driver::Network>> OciDriver::find_network(std::string_view name) {
+  auto result = MK_TRY(engine({"network", "inspect", std::string(name), "--format",
+                               "{{range .IPAM.Config}}{{.Subnet}},{{.Gateway}} {{end}}"}));
+  if (!result.ok()) {
+    if (is_missing(result)) return std::optional<driver::Network>{};
+    return fail(exec::command_error(result, fmt::format("cannot inspect network {}", name), ErrorCode::driver_failed));
+  }
+  driver::Network network{std::string(name), {}, {}, false};
+  for (const auto& entry : core::words(result.out)) {
+    auto parts = core::split(entry, ',');
+    if (parts.size() == 2 && parts[0].find(':') == std::string::npos) {
+      network.subnet = parts[0];
+      network.gateway = parts[1];
+      break;
+    }
+  }
+  return std::optional(network);
+}
+
+Result<driver::Network> OciDriver::ensure_network(const driver::NetworkRequest& request) {
+  if (auto existing = MK_TRY(find_network(request.name))) {
+    if (!request.subnet.empty() && existing->subnet != request.subnet)
+      return fail(ErrorCode::conflict, fmt::format("network {} already exists with subnet {}, not {}", request.name,
+                                                   existing->subnet, request.subnet));
+    return *existing;
+  }
+  return create_network(request);
+}
+
+Result<driver::Network> OciDriver::create_network(const driver::NetworkRequest& request) {
+  std::vector<net::Cidr> candidates;
+  if (!request.subnet.empty()) {
+    candidates.push_back(MK_TRY(net::parse_cidr(request.subnet)));
+  } else {
+    auto taken = net::host_networks();
+    auto ids = core::words(MK_TRY(engine_checked({"network", "ls", "-q"}, "cannot list networks")));
+    if (!ids.empty()) {
+      std::vector<std::string> args = {"network", "inspect", "--format", "{{range .IPAM.Config}}{{.Subnet}} {{end}}"};
+      args.insert(args.end(), ids.begin(), ids.end());
+      auto subnets = MK_TRY(engine(args));
+      for (const auto& word : core::words(subnets.out))
+        if (auto cidr = net::parse_cidr(word)) taken.push_back(*cidr);
+    }
+    for (const auto& candidate : net::subnet_candidates()) {
+      bool busy = std::any_of(taken.begin(), taken.end(), [&](const net::Cidr& t) { return t.overlaps(candidate); });
+      if (!busy) candidates.push_back(candidate);
+    }
+    if (candidates.empty())
+      return fail(Error{ErrorCode::driver_failed, "no free private /24 subnet is left for the cluster network", {}, {},
+                        "remove unused networks (docker network prune) or pass --subnet"});
+  }
+  std::string mtu;
+  if (auto bridge = engine({"network", "inspect", "bridge", "--format", "{{index .Options \"com.docker.network.driver.mtu\"}}"});
+      bridge && bridge->ok())
+    mtu = std::string(core::trim(bridge->out));
+  exec::RunResult last;
+  int attempts = 0;
+  for (const auto& subnet : candidates) {
+    if (++attempts > 5) break;
+    auto gateway = subnet.first_host().to_string();
+    std::vector<std::string> args = {"network", "create", "--driver=bridge", "--subnet=" + subnet.to_string(),
+                                     "--gateway=" + gateway};
+    if (!mtu.empty() && mtu != "<no value>") args.push_back("--opt=com.docker.network.driver.mtu=" + mtu);
+    args.insert(args.end(), {"--label", k_created_by_label, "--label", name_label(request.name), "--label",
+                             cluster_label(request.cluster), request.name});
+    last = MK_TRY(engine(args));
+    if (last.ok()) return driver::Network{request.name, subnet.to_string(), gateway, true};
+    if (!mentions(last.err, {"overlap", "already used", "in use", "being used"})) break;
+    m_log.write(1, fmt::format("subnet {} is taken, trying the next one", subnet.to_string()));
+  }
+  return fail(exec::command_error(last, fmt::format("cannot create network {}", request.name), ErrorCode::driver_failed));
+}
+
+Status OciDriver::remove_network(std::string_view name) {
+  auto result = MK_TRY(engine({"network", "inspect", std::string(name), "--format",
+                               "{{len .Containers}} {{index .Labels \"created_by.mk\"}}"}));
+  if (!result.ok()) {
+    if (is_missing(result)) return {};
+    return fail(exec::command_error(result, fmt::format("cannot inspect network {}", name), ErrorCode::driver_failed));
+  }
+  auto fields = core::words(result.out);
+  if (fields.size() < 2 || fields[1] != "true" || fields[0] != "0") return {}; // not ours, or still in use
+  auto removed = MK_TRY(engine({"network", "rm", std::string(name)}));
+  if (!removed.ok() && !is_missing(removed))
+    return fail(exec::command_error(removed, fmt::format("cannot remove network {}", name), ErrorCode::driver_failed));
+  return {};
+}
+
+Result<std::vector<std::string>> OciDriver::image_command(std::string_view image) {
+  auto text = MK_TRY(engine_checked({"image", "inspect", "--format", "{{json .Config.Entrypoint}}\t{{json .Config.Cmd}}",
+                                     std::string(image)},
+                                    fmt::format("cannot inspect image {}", image)));
+  std::vector<std::string> command;
+  for (const auto& part : core::split(core::trim(text), '\t')) {
+    auto value = json::parse(part, nullptr, false);
+    if (value.is_array())
+      for (const auto& word : value) command.push_back(word.get<std::string>());
+  }
+  if (command.empty()) command.push_back("/sbin/init");
+  return command;
+}
+
+Status OciDriver::prepare_volume(const driver::NodeSpec& spec) {
+  auto existing = MK_TRY(engine({"volume", "inspect", "--format", "{{index .Labels \"created_by.mk\"}}", spec.name}));
+  if (existing.ok()) {
+    if (core::trim(existing.out) != "true")
+      return fail(ErrorCode::conflict, fmt::format("a volume named {} already exists and was not created by mk", spec.name));
+    // left over by an mk run that was killed: its data belongs to no cluster
+    MK_TRY(engine_checked({"volume", "rm", spec.name}, fmt::format("cannot remove the stale volume {}", spec.name)));
+  }
+  MK_TRY(engine_checked({"volume", "create", "--label", k_created_by_label, "--label", name_label(spec.name), "--label",
+                         cluster_label(spec.cluster), spec.name},
+                        fmt::format("cannot create volume {}", spec.name)));
+  return {};
+}
+
+Status OciDriver::create_container(const driver::NodeSpec& spec, Security security,
+                                   const std::vector<std::string>& command) {
+  bool modules = std::filesystem::is_directory("/lib/modules");
+  std::vector<std::string> args = {"create"};
+  auto rest = create_arguments(m_engine, spec, security, modules, command);
+  args.insert(args.end(), rest.begin(), rest.end());
+  MK_TRY(engine_checked(args, fmt::format("cannot create the node container {}", spec.name)));
+  auto tar = MK_TRY(archive::make_tar({{std::string(k_guard_path).substr(1), std::string(guard_script()), 0755}}));
+  exec::Command copy;
+  copy.argv = {m_engine.binary, "cp", "-", spec.name + ":/"};
+  copy.input = std::move(tar);
+  auto copied = MK_TRY(m_host.run(copy));
+  if (!copied.ok())
+    return fail(exec::command_error(copied, fmt::format("cannot install the guard into {}", spec.name), ErrorCode::driver_failed));
+  MK_TRY(engine_checked({"start", spec.name}, fmt::format("cannot start the node container {}", spec.name)));
+  return {};
+}
+
+static bool local_bounding_set_complete() {
+  auto status = core::read_file("/proc/self/status");
+  auto last = core::read_file("/proc/sys/kernel/cap_last_cap");
+  return status && last && bounding_set_complete(*status, *last);
+}
+
+Status OciDriver::create_node(const driver::NodeSpec& spec) {
+  auto existing = MK_TRY(engine({"container", "inspect", "--format", "{{index .Config.Labels \"created_by.mk\"}}", spec.name}));
+  if (existing.ok()) {
+    if (core::trim(existing.out) != "true")
+      return fail(ErrorCode::conflict, fmt::format("a container named {} already exists and was not created by mk", spec.name));
+    MK_TRY(remove_node(spec.name)); // left over by an mk run that was killed
+  }
+  auto command = MK_TRY(image_command(spec.image));
+  MK_TRY(prepare_volume(spec));
+  auto cleanup = [&](Error error) {
+    engine({"rm", "-f", "-v", spec.name});
+    engine({"volume", "rm", "-f", spec.name});
+    return fail(std::move(error));
+  };
+  auto security = local_bounding_set_complete() ? Security::privileged : Security::explicit_caps;
+  auto created = create_container(spec, security, command);
+  if (!created && security == Security::privileged) {
+    m_log.write(1, "--privileged was refused; retrying with explicit capabilities");
+    engine({"rm", "-f", spec.name});
+    created = create_container(spec, Security::explicit_caps, command);
+  }
+  if (!created) return cleanup(std::move(created).error());
+  return {};
+}
+
+Status OciDriver::start_node(std::string_view node) {
+  MK_TRY(engine_checked({"start", std::string(node)}, fmt::format("cannot start node {}", node)));
+  return {};
+}
+
+Status OciDriver::stop_node(std::string_view node) {
+  auto result = MK_TRY(engine({"stop", "--time", "60", std::string(node)}));
+  if (!result.ok() && !is_missing(result))
+    return fail(exec::command_error(result, fmt::format("cannot stop node {}", node), ErrorCode::driver_failed));
+  return {};
+}
+
+Status OciDriver::remove_node(std::string_view node) {
+  // only what mk created: a container or volume of the same name made by someone else is left alone
+  auto label = "{{index .Config.Labels \"created_by.mk\"}}";
+  auto container = MK_TRY(engine({"container", "inspect", "--format", label, std::string(node)}));
+  if (container.ok() && core::trim(container.out) == "true") {
+    auto removed = MK_TRY(engine({"rm", "-f", "-v", std::string(node)}));
+    if (!removed.ok() && !is_missing(removed))
+      return fail(exec::command_error(removed, fmt::format("cannot remove node {}", node), ErrorCode::driver_failed));
+  }
+  auto volume = MK_TRY(engine({"volume", "inspect", "--format", "{{index .Labels \"created_by.mk\"}}", std::string(node)}));
+  if (volume.ok() && core::trim(volume.out) == "true") {
+    auto removed = MK_TRY(engine({"volume", "rm", "-f", std::string(node)}));
+    if (!removed.ok() && !is_missing(removed))
+      return fail(exec::command_error(removed, fmt::format("cannot remove volume {}", node), ErrorCode::driver_failed));
+  }
+  return {};
+}
+
+static driver::State state_from(std::string_view status) {
+  if (status == "running") return driver::State::running;
+  if (status == "created" || status == "exited") return driver::State::stopped;
+  if (status == "paused") return driver::State::paused;
+  if (status == "restarting") return driver::State::starting;
+  return driver::State::error;
+}
+
+Result<driver::NodeInfo> OciDriver::inspect_node(std::string_view node) {
+  auto result = MK_TRY(engine({"container", "inspect", std::string(node)}, 30s));
+  driver::NodeInfo info;
+  if (!result.ok()) {
+    if (is_missing(result)) return info;
+    return fail(exec::command_error(result, fmt::format("cannot inspect node {}", node), ErrorCode::driver_failed));
+  }
+  try {
+    auto document = json::parse(result.out);
+    const auto& container = document.is_array() ? document.at(0) : document;
+    info.state = state_from(container.at("State").at("Status").get<std::string>());
+    const auto& settings = container.at("NetworkSettings");
+    if (auto networks = settings.find("Networks"); networks != settings.end() && networks->is_object())
+      for (const auto& [name, network] : networks->items())
+        if (auto ip = network.value("IPAddress", ""); !ip.empty()) {
+          info.ip = ip;
+          break;
+        }
+    if (auto ports = settings.find("Ports"); ports != settings.end() && ports->is_object())
+      for (const auto& [key, bindings] : ports->items()) {
+        if (!bindings.is_array() || bindings.empty() || key.find("/tcp") == std::string::npos) continue;
+        auto host_port = bindings.at(0).value("HostPort", "");
+        if (!host_port.empty()) info.ports[std::stoi(key)] = std::stoi(host_port);
+      }
+  } catch (const std::exception& e) {
+    return fail(ErrorCode::driver_failed, fmt::format("cannot read the inspection of node {}: {}", node, e.what()));
+  }
+  return info;
+}
+
+std::string OciDriver::node_logs(std::string_view node, int lines) {
+  auto result = engine({"logs", "--tail", std::to_string(lines), std::string(node)});
+  if (!result) return {};
+  return result->out + result->err;
+}
+
+std::unique_ptr<exec::Runner> OciDriver::node_runner(std::string_view node) {
+  return std::make_unique<NodeRunner>(m_host, m_engine.binary, std::string(node));
+}
+
+Status OciDriver::remove_everything_created() {
+  auto filter = std::string("label=") + k_created_by_label;
+  auto containers = core::words(MK_TRY(engine_checked({"ps", "-aq", "--filter", filter}, "cannot list containers")));
+  for (const auto& id : containers) MK_TRY(engine_checked({"rm", "-f", "-v", id}, "cannot remove a container"));
+  auto volumes = core::words(MK_TRY(engine_checked({"volume", "ls", "-q", "--filter", filter}, "cannot list volumes")));
+  for (const auto& id : volumes) MK_TRY(engine_checked({"volume", "rm", "-f", id}, "cannot remove a volume"));
+  auto networks = core::words(MK_TRY(engine_checked({"network", "ls", "-q", "--filter", filter}, "cannot list networks")));
+  for (const auto& id : networks) MK_TRY(engine_checked({"network", "rm", id}, "cannot remove a network"));
+  return {};
+}
+
+} // namespace mk::drivers::oci

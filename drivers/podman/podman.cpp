@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "drivers/podman/podman.hpp"
+
+#include "drivers/oci/oci_driver.hpp"
+#include "mk/exec/local_runner.hpp"
+
+namespace mk::drivers::podman {
+
+driver::DriverInfo info() {
+  return {"podman", "containers of rootful podman (experimental)", 50,
+          [] { return !exec::find_program("podman").empty(); },
+          [](exec::Runner& host, const core::Log& log) -> std::unique_ptr<driver::Driver> {
+            return std::make_unique<oci::OciDriver>(oci::Engine{"podman", {"unmask=ALL"}}, host, log);
+          }};
+}
+
+} // namespace mk::drivers::podman

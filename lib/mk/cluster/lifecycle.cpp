@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "mk/cluster/lifecycle.hpp"
+
+#include "mk/cluster/status.hpp"
+
+#include <filesystem>
+#include <fmt/format.h>
+
+namespace mk::cluster {
+
+using namespace std::chrono_literals;
+
+static auto waiting_note(Env& env, std::string_view profile) {
+  return [&env, name = std::string(profile)] {
+    env.ui.info(fmt::format("Waiting for another mk command on profile {} to finish...", name));
+  };
+}
+
+Result<int> stop(Env& env, driver::Driver& driver, std::string_view profile) {
+  auto lock = MK_TRY(env.store.lock(profile, 10min, waiting_note(env, profile)));
+  auto config = MK_TRY(env.store.load(profile));
+  if (!config) return fail(profile_not_found(profile));
+  int stopped = 0;
+  for (auto it = config->nodes.rbegin(); it != config->nodes.rend(); ++it) {
+    auto info = MK_TRY(driver.inspect_node(it->name));
+    if (info.state != driver::State::running && info.state != driver::State::paused) continue;
+    env.ui.step_started(fmt::format("Stopping node {}", it->name));
+    auto result = driver.stop_node(it->name);
+    env.ui.step_finished(result.has_value());
+    if (!result) return fail(std::move(result).error());
+    ++stopped;
+  }
+  return stopped;
+}
+
+Result<bool> remove(Env& env, driver::Driver& driver, std::string_view profile) {
+  auto lock = MK_TRY(env.store.lock(profile, 10min, waiting_note(env, profile)));
+  auto config = MK_TRY(env.store.load(profile));
+  if (!config) return false;
+  for (auto it = config->nodes.rbegin(); it != config->nodes.rend(); ++it) {
+    env.ui.step_started(fmt::format("Deleting node {}", it->name));
+    auto removed = driver.remove_node(it->name);
+    env.ui.step_finished(removed.has_value());
+    if (!removed) return fail(std::move(removed).error());
+    std::error_code ec;
+    std::filesystem::remove_all(env.paths.machine_dir(it->name), ec);
+  }
+  if (!config->network.empty()) MK_TRY(driver.remove_network(config->network));
+  MK_TRY(env.store.remove(profile));
+  return true;
+}
+
+} // namespace mk::cluster

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "mk/core/error.hpp"
+
+#include <string>
+#include <vector>
+
+namespace mk::cluster {
+
+// The default node image for users: the published kicbase, pinned by digest.
+inline constexpr const char* k_default_base_image =
+    "gcr.io/k8s-minikube/kicbase:v0.0.50@sha256:eb4fec00e8ad70adf8e6436f195cc429825ffb85f95afcdb5d8d9deb576f3e93";
+
+// `mk start` flags as typed (empty strings for flags not given).
+struct StartFlags {
+  std::string profile = "mk";
+  std::string driver;
+  std::string base_image;
+  bool no_kubernetes = false;
+  std::string kubernetes_version;
+  std::string cpus;
+  std::string memory;
+  std::string subnet;
+  std::string static_ip;
+  bool force = false;
+};
+
+// Facts about this machine that validation needs.
+struct HostFacts {
+  int cpus = 1;
+  long long memory_mb = 0;
+};
+
+// `mk start` after validation: every value checked and resolved.
+struct StartRequest {
+  std::string profile;
+  std::string driver;         // empty: auto-detect (or the existing profile's)
+  std::string base_image;     // empty: the default, or the existing profile's
+  bool kubernetes = true;
+  std::string kubernetes_version; // empty: the existing profile's, or the default
+  int cpus = 2;
+  int memory_mb = 0;
+  bool cpus_given = false;
+  bool memory_given = false;
+  std::string subnet;
+  std::string static_ip;
+  bool force = false;
+};
+
+// Checks every flag before anything is created; usage error naming the flag otherwise.
+Result<StartRequest> validate_start_flags(const StartFlags& flags, const HostFacts& host);
+
+// The memory a node gets by default: a quarter of the machine, at least 3072 MB but never more than the machine
+// has (minus 48 MB).
+int default_memory_mb(long long host_memory_mb);
+
+// This machine's CPU count and memory.
+HostFacts detect_host_facts();
+
+} // namespace mk::cluster

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "mk/cluster/env.hpp"
+#include "mk/cluster/start_request.hpp"
+#include "mk/config/cluster.hpp"
+#include "mk/driver/driver.hpp"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mk::cluster {
+
+// Undo actions for what one `mk start` created, run newest first when the start fails, so that a failed start
+// leaves exactly what was there before it.
+class Rollback {
+public:
+  void push(std::string what, std::function<Status()> undo) { m_actions.push_back({std::move(what), std::move(undo)}); }
+  // Runs every action (newest first); failures are reported as warnings and do not stop the others.
+  void run(ui::Reporter& ui);
+  void clear() { m_actions.clear(); }
+
+private:
+  struct Action {
+    std::string what;
+    std::function<Status()> undo;
+  };
+  std::vector<Action> m_actions;
+};
+
+// The state one `mk start` run works on, shared by its steps.
+struct StartContext {
+  Env& env;
+  driver::Driver& driver;
+  const StartRequest& request;
+  config::ClusterConfig config;         // the profile being created or started; steps save it as they go
+  driver::State node_state = driver::State::nonexistent; // of the primary node before this run
+  std::unique_ptr<exec::Runner> node;   // commands in the primary node, once it runs
+  Rollback rollback;
+
+  config::NodeConfig& primary() { return config.nodes.front(); }
+  Status save() { return env.store.save(config); }
+};
+
+// One titled step of `mk start`.
+class Step {
+public:
+  virtual ~Step() = default;
+  virtual std::string title(const StartContext& context) const = 0;
+  virtual Status run(StartContext& context) = 0;
+};
+
+// Runs `steps` in order under the reporter; stops at the first failure and returns it (annotated with the step).
+Status run_steps(const std::vector<std::unique_ptr<Step>>& steps, StartContext& context);
+
+} // namespace mk::cluster

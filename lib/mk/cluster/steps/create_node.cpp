@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "mk/cluster/steps/steps.hpp"
+
+#include "mk/core/fs.hpp"
+#include "mk/net/ipv4.hpp"
+
+#include <filesystem>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace mk::cluster::steps {
+
+std::vector<int> published_ports(int apiserver_port) { return {22, apiserver_port, 2376, 5000, 32443}; }
+
+namespace {
+class CreateNode final : public Step {
+public:
+  std::string title(const StartContext& context) const override {
+    const auto& c = context.config;
+    auto cpus = c.cpus > 0 ? std::to_string(c.cpus) : "no limit";
+    auto memory = c.memory_mb > 0 ? fmt::format("{}MB", c.memory_mb) : "no limit";
+    return fmt::format("Creating node {} (CPUs={}, Memory={})", c.nodes.front().name, cpus, memory);
+  }
+
+  Status run(StartContext& context) override {
+    auto& config = context.config;
+    auto& node = context.primary();
+    if (!config.static_ip.empty()) {
+      node.ip = config.static_ip;
+    } else {
+      auto subnet = MK_TRY(net::parse_cidr(config.subnet));
+      node.ip = subnet.first_host().plus(1).to_string(); // .2 for the first node, as minikube does
+    }
+    MK_TRY(context.save());
+    driver::NodeSpec spec{config.name,   node.name,       config.base_image,
+                          config.network, node.ip,        config.cpus,
+                          config.memory_mb, published_ports(config.kubernetes.apiserver_port)};
+    auto machine_dir = context.env.paths.machine_dir(node.name);
+    auto& driver = context.driver;
+    MK_TRY(core::ensure_directory(machine_dir, 0700));
+    context.rollback.push(fmt::format("remove {}", machine_dir.string()), [machine_dir]() -> Status {
+      std::error_code ec;
+      std::filesystem::remove_all(machine_dir, ec);
+      return {};
+    });
+    nlohmann::json machine = {{"driver", std::string(driver.name())}, {"container", node.name}, {"image", config.base_image}};
+    MK_TRY(core::write_file_atomic(machine_dir / "config.json", machine.dump(2) + "\n", 0600));
+    // on failure the driver removes its own part; on success a later failure must remove the node
+    MK_TRY(driver.create_node(spec));
+    context.rollback.push(fmt::format("remove node {}", node.name), [&driver, name = node.name] { return driver.remove_node(name); });
+    return {};
+  }
+};
+} // namespace
+
+std::unique_ptr<Step> create_node() { return std::make_unique<CreateNode>(); }
+
+} // namespace mk::cluster::steps

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "mk/config/cluster.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace mk::config {
+
+using nlohmann::json;
+
+static json to_json(const NodeConfig& node) {
+  json ports = json::object();
+  for (auto [container, host] : node.ports) ports[std::to_string(container)] = host;
+  return {{"name", node.name}, {"ip", node.ip}, {"control_plane", node.control_plane}, {"ports", ports}};
+}
+
+static json to_json(const KubernetesConfig& k) {
+  return {{"version", k.version},
+          {"image_repository", k.image_repository},
+          {"insecure_registries", k.insecure_registries},
+          {"registry_mirrors", k.registry_mirrors},
+          {"binary_mirror", k.binary_mirror},
+          {"apiserver_port", k.apiserver_port},
+          {"service_cidr", k.service_cidr},
+          {"pod_cidr", k.pod_cidr},
+          {"dns_domain", k.dns_domain}};
+}
+
+std::string to_json_text(const ClusterConfig& c) {
+  json nodes = json::array();
+  for (const auto& node : c.nodes) nodes.push_back(to_json(node));
+  json document = {{"name", c.name},
+                   {"driver", c.driver},
+                   {"base_image", c.base_image},
+                   {"cpus", c.cpus},
+                   {"memory_mb", c.memory_mb},
+                   {"network", c.network},
+                   {"subnet", c.subnet},
+                   {"gateway", c.gateway},
+                   {"static_ip", c.static_ip},
+                   {"kubernetes_enabled", c.kubernetes_enabled},
+                   {"kubernetes", to_json(c.kubernetes)},
+                   {"keep_context", c.keep_context},
+                   {"addons", c.addons},
+                   {"nodes", nodes}};
+  return document.dump(2) + "\n";
+}
+
+template <class T> static void read(const json& object, const char* key, T& out) {
+  if (auto it = object.find(key); it != object.end() && !it->is_null()) out = it->get<T>();
+}
+
+Result<ClusterConfig> cluster_from_json_text(std::string_view text) {
+  try {
+    auto document = json::parse(text);
+    if (!document.is_object()) return fail(ErrorCode::failure, "the profile is not a JSON object");
+    ClusterConfig c;
+    read(document, "name", c.name);
+    read(document, "driver", c.driver);
+    read(document, "base_image", c.base_image);
+    read(document, "cpus", c.cpus);
+    read(document, "memory_mb", c.memory_mb);
+    read(document, "network", c.network);
+    read(document, "subnet", c.subnet);
+    read(document, "gateway", c.gateway);
+    read(document, "static_ip", c.static_ip);
+    read(document, "kubernetes_enabled", c.kubernetes_enabled);
+    read(document, "keep_context", c.keep_context);
+    read(document, "addons", c.addons);
+    if (auto k = document.find("kubernetes"); k != document.end() && k->is_object()) {
+      read(*k, "version", c.kubernetes.version);
+      read(*k, "image_repository", c.kubernetes.image_repository);
+      read(*k, "insecure_registries", c.kubernetes.insecure_registries);
+      read(*k, "registry_mirrors", c.kubernetes.registry_mirrors);
+      read(*k, "binary_mirror", c.kubernetes.binary_mirror);
+      read(*k, "apiserver_port", c.kubernetes.apiserver_port);
+      read(*k, "service_cidr", c.kubernetes.service_cidr);
+      read(*k, "pod_cidr", c.kubernetes.pod_cidr);
+      read(*k, "dns_domain", c.kubernetes.dns_domain);
+    }
+    if (auto nodes = document.find("nodes"); nodes != document.end() && nodes->is_array()) {
+      for (const auto& entry : *nodes) {
+        NodeConfig node;
+        read(entry, "name", node.name);
+        read(entry, "ip", node.ip);
+        read(entry, "control_plane", node.control_plane);
+        if (auto ports = entry.find("ports"); ports != entry.end() && ports->is_object())
+          for (const auto& [container, host] : ports->items()) node.ports[std::stoi(container)] = host.get<int>();
+        c.nodes.push_back(std::move(node));
+      }
+    }
+    if (c.name.empty()) return fail(ErrorCode::failure, "the profile has no name");
+    return c;
+  } catch (const std::exception& e) {
+    return fail(ErrorCode::failure, fmt::format("the profile is not valid: {}", e.what()));
+  }
+}
+
+std::string node_name(std::string_view profile, int index) {
+  if (index == 0) return std::string(profile);
+  return fmt::format("{}-m{:02}", profile, index + 1);
+}
+
+} // namespace mk::config

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "mk/core/error.hpp"
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mk::config {
+
+// One node of a cluster as recorded in the profile. Ports are the host ports (on 127.0.0.1) that the engine
+// published for the node's container ports; they change on every container start.
+struct NodeConfig {
+  std::string name; // container name and hostname: the profile name for the primary node, then <profile>-m02, ...
+  std::string ip;
+  bool control_plane = true;
+  std::map<int, int> ports; // container port -> host port
+  bool operator==(const NodeConfig&) const = default;
+};
+
+// Kubernetes settings of a cluster; unused when the cluster was started with --no-kubernetes.
+struct KubernetesConfig {
+  std::string version;                           // "v1.20.2"
+  std::string image_repository;                  // empty: the upstream registry for that version
+  std::vector<std::string> insecure_registries;  // host:port reached over plain HTTP
+  std::vector<std::string> registry_mirrors;     // mirrors for docker.io pulls
+  std::string binary_mirror;                     // replaces the official release host for kubeadm/kubelet/kubectl
+  int apiserver_port = 8443;
+  std::string service_cidr = "10.96.0.0/12";
+  std::string pod_cidr = "10.244.0.0/16";
+  std::string dns_domain = "cluster.local";
+  bool operator==(const KubernetesConfig&) const = default;
+};
+
+// A profile: everything mk needs to recreate, restart or describe a cluster. Stored as
+// MK_HOME/profiles/<name>/config.json.
+struct ClusterConfig {
+  std::string name;
+  std::string driver;
+  std::string base_image;
+  int cpus = 2;         // 0: no limit
+  int memory_mb = 0;    // 0: no limit
+  std::string network;  // engine network name
+  std::string subnet;   // "192.168.49.0/24"
+  std::string gateway;  // "192.168.49.1"
+  std::string static_ip;
+  bool kubernetes_enabled = true;
+  KubernetesConfig kubernetes;
+  bool keep_context = false;
+  std::map<std::string, bool> addons;
+  std::vector<NodeConfig> nodes;
+  bool operator==(const ClusterConfig&) const = default;
+
+  // The primary (first) node; the config always has one once the node was created.
+  const NodeConfig* primary() const { return nodes.empty() ? nullptr : &nodes.front(); }
+  NodeConfig* primary() { return nodes.empty() ? nullptr : &nodes.front(); }
+};
+
+// The profile as JSON text (stable key order, 2-space indent).
+std::string to_json_text(const ClusterConfig& config);
+// Parses a profile; config error with the reason when the text is not a valid profile.
+Result<ClusterConfig> cluster_from_json_text(std::string_view text);
+
+// The name of node `index` (0-based) of `profile`: the profile name, then <profile>-m02, <profile>-m03, ...
+std::string node_name(std::string_view profile, int index);
+
+} // namespace mk::config

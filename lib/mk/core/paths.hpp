@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <filesystem>
+#include <string_view>
+
+namespace mk::core {
+
+// The layout of mk's state directory (MK_HOME, default ~/.mk):
+//   profiles/<profile>/config.json   the cluster configuration       (+ per-profile certificates)
+//   machines/<node>/                 the node's SSH key and driver state
+//   cache/                           downloads shared by all profiles
+//   ca.crt, ca.key, proxy-client-ca.* the CAs shared by all profiles
+class Paths {
+public:
+  explicit Paths(std::filesystem::path home) : m_home(std::move(home)) {}
+  // $MK_HOME if set and non-empty, else ~/.mk.
+  static Paths from_environment();
+
+  const std::filesystem::path& home() const { return m_home; }
+  std::filesystem::path profiles_dir() const { return m_home / "profiles"; }
+  std::filesystem::path profile_dir(std::string_view profile) const { return profiles_dir() / profile; }
+  std::filesystem::path profile_config(std::string_view profile) const { return profile_dir(profile) / "config.json"; }
+  std::filesystem::path profile_lock(std::string_view profile) const {
+    return m_home / "locks" / (std::string(profile) + ".lock");
+  }
+  std::filesystem::path machines_dir() const { return m_home / "machines"; }
+  std::filesystem::path machine_dir(std::string_view node) const { return machines_dir() / node; }
+  std::filesystem::path cache_dir() const { return m_home / "cache"; }
+  std::filesystem::path locks_dir() const { return m_home / "locks"; }
+
+private:
+  std::filesystem::path m_home;
+};
+
+} // namespace mk::core

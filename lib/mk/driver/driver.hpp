@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "mk/core/error.hpp"
+#include "mk/core/log.hpp"
+#include "mk/exec/runner.hpp"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mk::driver {
+
+// The state of a node as its driver sees it.
+enum class State { nonexistent, stopped, starting, running, paused, error };
+std::string_view to_string(State state); // "Nonexistent", "Stopped", ... (as `mk status` prints them)
+
+// The network a cluster's nodes share.
+struct NetworkRequest {
+  std::string name;
+  std::string subnet;    // a CIDR to use, or empty: the first free private /24 (see net::SubnetSearch)
+  std::string cluster;   // for labels
+};
+struct Network {
+  std::string name;
+  std::string subnet;
+  std::string gateway;
+  bool created = false;  // true when this call created it (so a failed start removes it)
+};
+
+// Everything needed to create one node.
+struct NodeSpec {
+  std::string cluster;   // profile name
+  std::string name;      // container name and hostname
+  std::string image;
+  std::string network;
+  std::string ip;        // fixed address on `network`
+  int cpus = 0;          // 0: no limit
+  int memory_mb = 0;     // 0: no limit
+  std::vector<int> ports; // container ports published on 127.0.0.1 with engine-chosen host ports
+};
+
+// A node as inspected now.
+struct NodeInfo {
+  State state = State::nonexistent;
+  std::string ip;
+  std::map<int, int> ports; // container port -> host port; empty unless running
+};
+
+// Reports progress of a long operation (an image pull): one human-readable line.
+using ProgressFn = std::function<void(std::string_view)>;
+
+// A way to create nodes: a container engine (docker, podman) or, later, a VM. Every method is idempotent where it
+// says so and removes what it created itself when it fails halfway.
+class Driver {
+public:
+  virtual ~Driver() = default;
+  virtual std::string_view name() const = 0;
+  // The engine answers and can run nodes; driver_unavailable with advice otherwise.
+  virtual Status check_available() = 0;
+  // Makes `image` available locally (pulls it when missing).
+  virtual Status ensure_image(std::string_view image, const ProgressFn& progress) = 0;
+  // Returns the network, creating it when missing.
+  virtual Result<Network> ensure_network(const NetworkRequest& request) = 0;
+  // Removes the network when no container uses it any more; fine when it does not exist.
+  virtual Status remove_network(std::string_view name) = 0;
+  // Creates and starts the node (volume + container). On failure nothing of it is left.
+  virtual Status create_node(const NodeSpec& spec) = 0;
+  virtual Status start_node(std::string_view node) = 0;
+  // Shuts the node down cleanly (its init system stops the services); fine when already stopped.
+  virtual Status stop_node(std::string_view node) = 0;
+  // Removes the node's container and volume; fine when they do not exist.
+  virtual Status remove_node(std::string_view node) = 0;
+  virtual Result<NodeInfo> inspect_node(std::string_view node) = 0;
+  // The last lines the node printed (its console), for error messages.
+  virtual std::string node_logs(std::string_view node, int lines) = 0;
+  // A runner executing commands inside the running node.
+  virtual std::unique_ptr<exec::Runner> node_runner(std::string_view node) = 0;
+  // Removes every container, volume and network mk created on this engine, whatever its profile
+  // (`mk delete --all`).
+  virtual Status remove_everything_created() = 0;
+};
+
+// How a driver is offered to users: one row of the table in drivers/registry.cpp.
+struct DriverInfo {
+  std::string_view name;
+  std::string_view description;
+  int priority; // higher is preferred by auto-detection
+  // Whether the driver's tooling is installed (cheap; no engine round trip).
+  bool (*installed)();
+  std::unique_ptr<Driver> (*make)(exec::Runner& host, const core::Log& log);
+};
+
+} // namespace mk::driver
