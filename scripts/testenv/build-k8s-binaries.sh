@@ -4,6 +4,7 @@
 #
 # Output: $MK_TESTENV_CACHE/k8s/<package version>/bin/{kubeadm,kubelet,kubectl,kube-apiserver,
 #         kube-controller-manager,kube-scheduler,kube-proxy}; reused when all seven exist (seconds).
+# Prints three lines on stdout: K8S_VERSION=v1.20.2, K8S_BIN=<dir>, K8S_TREE=<source tree>; progress goes to stderr.
 # Cold: 20-30 min on 2 cores.
 #
 # The vendored github.com/modern-go/reflect2 v1.0.1 is broken with Go >= 1.18 (json-iterator map decoding panics,
@@ -24,13 +25,18 @@ upstream=${pkg_version#*:}; upstream=${upstream%%-*}       # e.g. 1.20.5+really1
 k8s_version=v${upstream##*really}                          # v1.20.2
 out=$cache/k8s/$pkg_version/bin
 ok=1; for c in $commands; do [ -x "$out/$c" ] || ok=0; done
-if ((ok)); then echo "reusing Kubernetes $k8s_version binaries in $out"; exit 0; fi
-
 work=$cache/k8s/$pkg_version/src
+tree=$work/kubernetes-${k8s_version#v}
+report() { printf 'K8S_VERSION=%s\nK8S_BIN=%s\nK8S_TREE=%s\n' "$k8s_version" "$out" "$tree"; }
+if ((ok)) && [ -d "$tree/build/pause" ]; then
+  echo "reusing the Kubernetes $k8s_version binaries in $out" >&2
+  report
+  exit 0
+fi
+exec 3>&1 1>&2
 mkdir -p "$work" "$out"
 cd "$work"
 ls kubernetes_*.orig.tar.* >/dev/null 2>&1 || apt-get source --download-only kubernetes >/dev/null
-tree=$work/kubernetes-${k8s_version#v}
 if [ ! -d "$tree" ]; then
   mkdir -p "$tree.tmp" && tar -xf kubernetes_*.orig.tar.* -C "$tree.tmp" --strip-components=1 && mv "$tree.tmp" "$tree"
 fi
@@ -70,4 +76,5 @@ echo "building $commands with the reflect2 overlay"
 GO111MODULE=off GOPATH=$gopath GOFLAGS= go build -overlay "$work/overlay.json" -installsuffix static \
   -ldflags "$ldflags" -tags "selinux,notest" -o "$out.tmp/" "${pkgs[@]}"
 mv "$out.tmp"/* "$out/" && rmdir "$out.tmp"
-"$out/kubeadm" version -o short
+[ "$("$out/kubeadm" version -o short)" = "$k8s_version" ] || { echo "kubeadm does not report $k8s_version" >&2; exit 1; }
+report >&3

@@ -1,0 +1,83 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# start -> status -> ssh -> node list -> stop -> status -> start -> delete, without Kubernetes.
+source "$(dirname "$0")/lib.sh"
+p=it-life; use_profile $p
+sysctls_before=$(host_sysctls)
+
+note "start"
+run_mk start start -p $p --no-kubernetes --base-image="$MK_TEST_BASE_IMAGE" --cpus=2 --memory=2g
+[ "$start_rc" = 0 ] || fail "start failed ($start_rc): $start_err"
+assert_contains "$start_out" "Creating node $p (CPUs=2, Memory=2048MB)"
+assert_contains "$start_out" "Waiting for node $p to boot"
+docker inspect $p --format '{{.HostConfig.CgroupnsMode}}' | grep -qx private || fail "cgroupns is not private"
+[ "$(docker inspect $p --format '{{.HostConfig.Memory}}')" = $((2048 * 1024 * 1024)) ] || fail "memory limit not applied"
+
+note "status of a running node"
+run_mk st status -p $p
+assert_eq "$st_rc" 0 "status exit code"
+assert_eq "$st_out" "$(printf '%s\ntype: Control Plane\nhost: Running\nkubelet: Irrelevant\napiserver: Irrelevant\nkubeconfig: Irrelevant' $p)"
+run_mk js status -p $p -o json
+assert_eq "$js_out" "{\"Name\":\"$p\",\"Host\":\"Running\",\"Kubelet\":\"Irrelevant\",\"APIServer\":\"Irrelevant\",\"Kubeconfig\":\"Irrelevant\",\"Worker\":false}"
+
+note "ssh"
+state=$(mk ssh -p $p -- systemctl is-system-running) || true
+case "$state" in running|degraded) ;; *) fail "systemd state in the node: '$state'";; esac
+assert_contains "$(mk ssh -p $p -- uname -a)" "Linux $p "
+assert_eq "$(mk ssh -p $p -- id -un)" docker
+assert_eq "$(mk ssh -p $p -- sudo -n id -un)" root
+rc=0; mk ssh -p $p -- sh -c "'exit 7'" || rc=$?
+assert_eq "$rc" 7 "mk ssh returns the command's exit code"
+key=$MK_HOME/machines/$p/id_rsa
+assert_eq "$(stat -c %a "$key")" 600 "node key mode"
+
+note "node list, ip, profile list"
+ip=$(mk ip -p $p)
+case "$ip" in 192.168.*.2|10.*|172.*) ;; *) fail "unexpected node IP $ip";; esac
+assert_eq "$(mk node list -p $p)" "$(printf '%s\t%s' $p "$ip")"
+assert_eq "$(docker inspect $p --format '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}')" "$ip"
+assert_contains "$(mk profile list)" "$p"
+for port in 22 8443 2376 5000 32443; do
+  docker port $p $port/tcp | grep -q '^127.0.0.1:' || fail "port $port is not published on 127.0.0.1 only"
+done
+ssh_port=$(docker port $p 22/tcp | sed 's/.*://')
+
+note "stop"
+run_mk stop stop -p $p
+assert_eq "$stop_rc" 0 "stop exit code"
+assert_contains "$stop_out" "1 node stopped."
+assert_eq "$(docker inspect $p --format '{{.State.Status}}')" exited
+run_mk st status -p $p
+assert_eq "$st_rc" 1 "status exit code of a stopped node"
+assert_contains "$st_out" "host: Stopped"
+run_mk ssh ssh -p $p -- true
+[ "$ssh_rc" != 0 ] || fail "ssh into a stopped node succeeded"
+assert_contains "$ssh_err" "not running"
+
+note "restart"
+run_mk start start -p $p --no-kubernetes
+[ "$start_rc" = 0 ] || fail "restart failed: $start_err"
+assert_contains "$start_out" "Starting node $p"
+assert_not_contains "$start_out" "Creating node"
+new_ssh_port=$(docker port $p 22/tcp | sed 's/.*://')
+grep -q "\"22\": $new_ssh_port" "$MK_HOME/profiles/$p/config.json" || fail "the profile does not record the new ssh port $new_ssh_port"
+assert_eq "$(mk ssh -p $p -- hostname)" $p
+assert_eq "$(mk ip -p $p)" "$ip" "the node keeps its IP"
+echo "ssh port $ssh_port -> $new_ssh_port"
+
+note "the host's kernel settings are unchanged"
+assert_eq "$(host_sysctls)" "$sysctls_before" "host sysctls changed"
+
+note "delete"
+run_mk del delete -p $p
+assert_eq "$del_rc" 0
+assert_contains "$del_out" "Deleted profile \"$p\""
+assert_eq "$(objects_of $p)" "" "objects left after delete"
+[ ! -e "$MK_HOME/profiles/$p" ] || fail "profile directory left"
+[ ! -e "$MK_HOME/machines/$p" ] || fail "machine directory left"
+run_mk del delete -p $p
+assert_eq "$del_rc" 0 "deleting a missing profile"
+assert_contains "$del_out" "does not exist"
+run_mk st status -p $p
+assert_eq "$st_rc" 85 "status of a missing profile"
+echo PASS
