@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cmd/app.hpp"
 #include "mk/cluster/access.hpp"
+#include "mk/cluster/kubectl.hpp"
 #include "mk/cluster/status.hpp"
 
 #include <fmt/format.h>
@@ -16,6 +17,12 @@ Result<int> run_ssh(App& app) {
   auto argv = MK_TRY(cluster::ssh_command(app.env(), *driver, in.profile, in.node, in.arguments, tty));
   std::fflush(stdout);
   return fail(exec::exec_replace(argv)); // returns only when ssh could not be started
+}
+
+Result<int> run_kubectl(App& app) {
+  auto argv = MK_TRY(cluster::kubectl_command(app.env(), app.invocation().profile, app.invocation().arguments));
+  std::fflush(stdout);
+  return fail(exec::exec_replace(argv));
 }
 
 Result<int> run_node_list(App& app) {

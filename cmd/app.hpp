@@ -38,6 +38,7 @@ Result<int> run_stop(App& app);
 Result<int> run_delete(App& app);
 Result<int> run_status(App& app);
 Result<int> run_ssh(App& app);
+Result<int> run_kubectl(App& app);
 Result<int> run_node_list(App& app);
 Result<int> run_ip(App& app);
 Result<int> run_profile_list(App& app);

@@ -25,12 +25,20 @@ std::unique_ptr<CLI::App> build_app(Invocation& in) {
   start->add_option("--driver", f.driver, "Driver: docker or podman (default: auto-detect)");
   start->add_option("--base-image", f.base_image, "Node image (kicbase-compatible) to create nodes from");
   start->add_flag("--no-kubernetes", f.no_kubernetes, "Start the node without Kubernetes");
-  start->add_option("--kubernetes-version", f.kubernetes_version, "Kubernetes version: vX.Y.Z, X.Y.Z, stable or latest");
+  start->add_option("--kubernetes-version", f.kubernetes_version,
+                    "Kubernetes version: vX.Y.Z, X.Y.Z, stable or latest (default: stable, v1.35.1)");
   start->add_option("--cpus", f.cpus, "CPUs for the node: a number, max or no-limit (default 2)");
   start->add_option("--memory", f.memory, "Memory for the node, e.g. 4096mb or 4g, or no-limit (default: a quarter of the machine, at least 3072mb)");
   start->add_option("--subnet", f.subnet, "Private subnet of the cluster network (default: the first free 192.168.x.0/24)");
   start->add_option("--static-ip", f.static_ip, "Fixed private IP of the node (its /24 becomes the subnet)");
-  start->add_flag("--force", f.force, "Go on despite failed checks (mk never needs it to run as root)");
+  start->add_option("--image-repository", f.image_repository,
+                    "Registry (and path) to pull every control-plane and addon image from, e.g. registry.example.com/k8s");
+  start->add_option("--insecure-registry", f.insecure_registries,
+                    "A registry (host:port) the node reaches over plain HTTP; repeatable");
+  start->add_option("--binary-mirror", f.binary_mirror,
+                    "Base URL replacing https://dl.k8s.io/release for kubeadm, kubelet and kubectl");
+  start->add_flag("--keep-context", f.keep_context, "Add the cluster to the kubeconfig without making it the current context");
+  start->add_flag("--force", f.force, "Go on despite failed checks, e.g. an unsupported --kubernetes-version (never needed for root)");
 
   app->add_subcommand("stop", "Stop a running cluster, keeping its state");
   auto* remove = app->add_subcommand("delete", "Delete a cluster and everything mk created for it");
@@ -46,6 +54,9 @@ std::unique_ptr<CLI::App> build_app(Invocation& in) {
   auto* node = app->add_subcommand("node", "Manage a cluster's nodes");
   node->require_subcommand(1);
   node->add_subcommand("list", "List the nodes: <name> TAB <ip>");
+
+  auto* kubectl = app->add_subcommand("kubectl", "Run a kubectl of the cluster's version: mk kubectl -- ARGS...");
+  kubectl->add_option("arguments", in.arguments, "kubectl's arguments (after --)");
 
   auto* ip = app->add_subcommand("ip", "Print the IP address of a node");
   ip->add_option("-n,--node", in.node, "The node (default: the primary node)");

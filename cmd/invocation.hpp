@@ -12,14 +12,14 @@ namespace mk::cmd {
 // The parsed command line: which command, with which options. Only cli.cpp knows CLI11.
 struct Invocation {
   std::string command; // "start", "stop", "delete", "status", "ssh", "node list", "ip", "profile list",
-                       // "version", "completion"
+                       // "version", "completion", "kubectl"
   std::string profile = "mk";
   int verbosity = 0;
   cluster::StartFlags start;
   bool all = false;           // delete --all
   std::string output = "text"; // status / profile list / version: text or json
   std::string node;           // ssh / ip: -n/--node
-  std::vector<std::string> arguments; // ssh command / completion shell
+  std::vector<std::string> arguments; // ssh command / kubectl arguments / completion shell
 };
 
 // The outcome of parsing: an invocation to run, or an exit code when parsing already answered (--help: 0, invalid

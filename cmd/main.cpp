@@ -33,6 +33,7 @@ Result<int> dispatch(cmd::App& app) {
   if (command == "delete") return cmd::run_delete(app);
   if (command == "status") return cmd::run_status(app);
   if (command == "ssh") return cmd::run_ssh(app);
+  if (command == "kubectl") return cmd::run_kubectl(app);
   if (command == "node list") return cmd::run_node_list(app);
   if (command == "ip") return cmd::run_ip(app);
   if (command == "profile list") return cmd::run_profile_list(app);

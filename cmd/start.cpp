@@ -15,8 +15,12 @@ Result<int> run_start(App& app) {
   auto& ui = app.env().ui;
   ui.info(fmt::format("mk {} on the {} driver, profile \"{}\"", "start", driver->name(), request.profile));
   MK_TRY(cluster::start(app.env(), *driver, request));
-  if (!request.kubernetes)
+  auto config = MK_TRY(app.env().store.load(request.profile));
+  if (config && !config->kubernetes_enabled)
     fmt::print("Done! Node {} is running without Kubernetes; log in with: mk ssh -p {}\n", request.profile, request.profile);
+  else if (config)
+    fmt::print("Done! kubectl is now configured to use \"{}\" (Kubernetes {}); try: mk kubectl -p {} -- get nodes\n",
+               request.profile, config->kubernetes.version, request.profile);
   return 0;
 }
 

@@ -63,7 +63,7 @@ done
 mirror_port=${MK_TESTENV_MIRROR_PORT:-18080}
 if ! curl -fsS -m 2 "http://127.0.0.1:$mirror_port/release/$K8S_VERSION/bin/linux/amd64/kubeadm.sha256" >/dev/null 2>&1; then
   setsid nohup python3 "$repo/tests/helpers/http_server.py" --bind 127.0.0.1 --port "$mirror_port" \
-    --directory "$cache/mirror" --access-log "$run/mirror-access.log" >>"$run/mirror.log" 2>&1 </dev/null &
+    --dir "$cache/mirror" --access-log "$run/mirror-access.log" >>"$run/mirror.log" 2>&1 </dev/null &
   echo $! >"$run/mirror.pid"
   for _ in $(seq 50); do curl -fsS -m 1 "http://127.0.0.1:$mirror_port/" >/dev/null 2>&1 && break; sleep 0.1; done
   say "started the binary mirror on 127.0.0.1:$mirror_port"
@@ -72,7 +72,9 @@ else
 fi
 
 # the address node containers reach the host at (any mk network routes to it)
-docker0=$(docker network inspect bridge --format '{{(index .IPAM.Config 0).Gateway}}')
+docker0=$(ip -4 -o addr show docker0 2>/dev/null | awk '{print $4}' | cut -d/ -f1)
+[ -n "$docker0" ] || docker0=$(docker network inspect bridge --format '{{(index .IPAM.Config 0).Gateway}}')
+[ -n "$docker0" ] || { echo "cannot find the docker0 address nodes reach the host at" >&2; exit 1; }
 cat >"$run/env.sh" <<ENV
 export MK_TEST_BASE_IMAGE=$node_image
 export MK_TEST_K8S_VERSION=$K8S_VERSION

@@ -2,6 +2,7 @@
 #include "mk/cluster/lifecycle.hpp"
 
 #include "mk/cluster/status.hpp"
+#include "mk/kube/kubeconfig.hpp"
 
 #include <filesystem>
 #include <fmt/format.h>
@@ -46,6 +47,7 @@ Result<bool> remove(Env& env, driver::Driver& driver, std::string_view profile) 
     std::filesystem::remove_all(env.paths.machine_dir(it->name), ec);
   }
   if (!config->network.empty()) MK_TRY(driver.remove_network(config->network));
+  if (config->kubernetes_enabled) MK_TRY(kube::remove_kubeconfig_entry(kube::kubeconfig_path(), profile));
   MK_TRY(env.store.remove(profile));
   return true;
 }

@@ -2,10 +2,13 @@
 #include "mk/cluster/start_request.hpp"
 
 #include "mk/config/validate.hpp"
+#include "mk/k8s/version.hpp"
 #include "mk/net/ipv4.hpp"
+#include "mk/net/url.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <regex>
 #include <thread>
 #include <unistd.h>
 
@@ -37,7 +40,6 @@ Result<StartRequest> validate_start_flags(const StartFlags& flags, const HostFac
   request.kubernetes = !flags.no_kubernetes;
   if (flags.no_kubernetes && !flags.kubernetes_version.empty())
     return fail(ErrorCode::usage, "--no-kubernetes cannot be combined with --kubernetes-version");
-  request.kubernetes_version = flags.kubernetes_version;
   request.cpus_given = !flags.cpus.empty();
   request.cpus = request.cpus_given ? MK_TRY(config::parse_cpus(flags.cpus, host.cpus)) : std::min(2, host.cpus);
   request.memory_given = !flags.memory.empty();
@@ -57,6 +59,34 @@ Result<StartRequest> validate_start_flags(const StartFlags& flags, const HostFac
                   fmt::format("--static-ip {} is not a node address of the subnet {}", flags.static_ip, request.subnet));
   }
   request.force = flags.force;
+  if (request.kubernetes) {
+    // an empty version means: the existing profile's, else the default (decided by start())
+    if (!flags.kubernetes_version.empty())
+      request.kubernetes_version = MK_TRY(k8s::resolve_version(flags.kubernetes_version, flags.force)).to_string();
+  }
+  if (!flags.image_repository.empty()) {
+    std::string repository = flags.image_repository;
+    for (auto scheme : {"https://", "http://"})
+      if (repository.rfind(scheme, 0) == 0) repository = repository.substr(std::string_view(scheme).size());
+    while (!repository.empty() && repository.back() == '/') repository.pop_back();
+    MK_TRY(config::validate_image_reference(repository, "--image-repository"));
+    request.image_repository = repository;
+  }
+  static const std::regex k_host_port(R"([a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?(:[0-9]{1,5})?)");
+  for (const auto& registry : flags.insecure_registries) {
+    if (!std::regex_match(registry, k_host_port))
+      return fail(ErrorCode::usage, fmt::format("invalid --insecure-registry \"{}\": use host:port", registry));
+    request.insecure_registries.push_back(registry);
+  }
+  if (!flags.binary_mirror.empty()) {
+    auto url = net::parse_url(flags.binary_mirror);
+    if (!url)
+      return fail(ErrorCode::usage,
+                  fmt::format("invalid --binary-mirror \"{}\": use an http:// or https:// URL", flags.binary_mirror));
+    request.binary_mirror = flags.binary_mirror;
+    while (request.binary_mirror.back() == '/') request.binary_mirror.pop_back();
+  }
+  request.keep_context = flags.keep_context;
   return request;
 }
 

@@ -24,6 +24,10 @@ struct StartFlags {
   std::string subnet;
   std::string static_ip;
   bool force = false;
+  std::string image_repository;
+  std::vector<std::string> insecure_registries;
+  std::string binary_mirror;
+  bool keep_context = false;
 };
 
 // Facts about this machine that validation needs.
@@ -46,7 +50,14 @@ struct StartRequest {
   std::string subnet;
   std::string static_ip;
   bool force = false;
+  std::string image_repository;                 // normalised: no scheme, no trailing slash
+  std::vector<std::string> insecure_registries; // host:port
+  std::string binary_mirror;                    // http(s) base URL without trailing slash
+  bool keep_context = false;
 };
+
+// The official release host for kubeadm, kubelet and kubectl (replaced by --binary-mirror).
+inline constexpr const char* k_default_binary_base = "https://dl.k8s.io/release";
 
 // Checks every flag before anything is created; usage error naming the flag otherwise.
 Result<StartRequest> validate_start_flags(const StartFlags& flags, const HostFacts& host);

@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "mk/cluster/status.hpp"
 
+#include "mk/cluster/apiserver.hpp"
+#include "mk/core/strings.hpp"
+#include "mk/kube/kubeconfig.hpp"
+
 #include <fmt/format.h>
+#include <future>
 #include <nlohmann/json.hpp>
 
 namespace mk::cluster {
@@ -23,18 +28,58 @@ int status_exit_code(const ClusterStatus& status) {
   return code;
 }
 
+namespace {
+
+// kubelet and freezer state of the API server, with one command in the node.
+struct NodeComponents {
+  std::string kubelet = "Stopped";
+  bool apiserver_frozen = false;
+};
+
+NodeComponents node_components(driver::Driver& driver, std::string_view node) {
+  static constexpr const char* k_script = R"sh(systemctl is-active kubelet
+pid=$(pgrep -xn kube-apiserver) || exit 0
+path=$(grep -E '^[0-9]+:freezer:' /proc/$pid/cgroup | cut -d: -f3)
+[ -n "$path" ] && cat /sys/fs/cgroup/freezer$path/freezer.state 2>/dev/null || true)sh";
+  NodeComponents components;
+  auto runner = driver.node_runner(node);
+  auto result = runner->run({{"sh", "-c", k_script}, {}, {}, std::chrono::seconds(10), {}});
+  if (!result) return components;
+  auto words = core::words(result->out);
+  if (!words.empty() && words[0] == "active") components.kubelet = "Running";
+  components.apiserver_frozen = words.size() > 1 && (words[1] == "FROZEN" || words[1] == "FREEZING");
+  return components;
+}
+
+std::string kubeconfig_state(const config::ClusterConfig& config, const std::string& server) {
+  auto recorded = kube::kubeconfig_server(kube::kubeconfig_path(), config.name);
+  return recorded && *recorded && **recorded == server ? "Configured" : "Misconfigured";
+}
+
+} // namespace
+
 Result<ClusterStatus> cluster_status(Env& env, driver::Driver& driver, std::string_view profile) {
   auto config = MK_TRY(env.store.load(profile));
   if (!config) return fail(profile_not_found(profile));
   ClusterStatus status{std::string(profile), {}};
-  for (const auto& node : config->nodes) {
+  for (auto& node : config->nodes) {
     NodeStatus line{node.name, node.control_plane, {}, {}, {}, {}};
     auto info = MK_TRY(driver.inspect_node(node.name));
     line.host = std::string(driver::to_string(info.state));
     if (!config->kubernetes_enabled) {
       line.kubelet = line.apiserver = line.kubeconfig = "Irrelevant";
-    } else {
+    } else if (info.state != driver::State::running) {
       line.kubelet = line.apiserver = line.kubeconfig = line.host;
+    } else {
+      node.ports = info.ports; // the ports the engine publishes now
+      auto server = api_server(env.paths, *config);
+      // the node-side checks and the API server's health are independent: ask both at once
+      auto components = std::async(std::launch::async, [&] { return node_components(driver, node.name); });
+      auto health = node.control_plane ? apiserver_health(server) : "Irrelevant";
+      auto parts = components.get();
+      line.kubelet = parts.kubelet;
+      line.apiserver = parts.apiserver_frozen ? "Paused" : health;
+      line.kubeconfig = node.control_plane ? kubeconfig_state(*config, server.base_url) : "Irrelevant";
     }
     status.nodes.push_back(std::move(line));
   }

@@ -5,7 +5,10 @@
 #include "mk/cluster/start_request.hpp"
 #include "mk/config/cluster.hpp"
 #include "mk/driver/driver.hpp"
+#include "mk/k8s/version.hpp"
+#include "mk/kube/node_files.hpp"
 
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -39,6 +42,10 @@ struct StartContext {
   driver::State node_state = driver::State::nonexistent; // of the primary node before this run
   std::unique_ptr<exec::Runner> node;   // commands in the primary node, once it runs
   Rollback rollback;
+  k8s::Version version;                 // the cluster's Kubernetes version (when it has Kubernetes)
+  std::filesystem::path host_binaries;  // kubeadm, kubelet, kubectl on the host (set by the download step)
+  bool control_plane_initialized = false; // kubeadm init already ran in the node before this run
+  kube::NodeFilesParams node_files;     // filled by the runtime step, used by the steps after it
 
   config::NodeConfig& primary() { return config.nodes.front(); }
   Status save() { return env.store.save(config); }

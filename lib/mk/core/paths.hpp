@@ -27,6 +27,14 @@ public:
   std::filesystem::path machines_dir() const { return m_home / "machines"; }
   std::filesystem::path machine_dir(std::string_view node) const { return machines_dir() / node; }
   std::filesystem::path cache_dir() const { return m_home / "cache"; }
+  // Kubernetes binaries of `version` for linux/amd64 nodes (kubeadm, kubelet, kubectl and their .sha256).
+  std::filesystem::path binaries_cache(std::string_view version) const {
+    return cache_dir() / "linux" / "amd64" / version;
+  }
+  std::filesystem::path ca_cert() const { return m_home / "ca.crt"; }
+  std::filesystem::path ca_key() const { return m_home / "ca.key"; }
+  std::filesystem::path proxy_client_ca_cert() const { return m_home / "proxy-client-ca.crt"; }
+  std::filesystem::path proxy_client_ca_key() const { return m_home / "proxy-client-ca.key"; }
   std::filesystem::path locks_dir() const { return m_home / "locks"; }
 
 private:

@@ -13,6 +13,17 @@ std::unique_ptr<Step> start_node();          // starts the stopped container of 
 std::unique_ptr<Step> wait_for_boot();       // systemd in the node reports running (or degraded)
 std::unique_ptr<Step> install_ssh_key();     // the node's key pair, authorised for user docker
 
+// Kubernetes
+std::unique_ptr<Step> download_kubernetes();     // kubeadm, kubelet, kubectl into the host cache (sha256-checked)
+std::unique_ptr<Step> generate_certificates();   // shared CAs, the profile's API server/client/proxy certificates
+std::unique_ptr<Step> configure_runtime();       // containerd for Kubernetes, enabled and answering CRI
+std::unique_ptr<Step> install_kubernetes();      // binaries, certificates, kubelet unit, CNI, kubeadm config
+std::unique_ptr<Step> pull_images();             // control-plane images present in the node's containerd
+std::unique_ptr<Step> bootstrap_control_plane(); // kubeadm init, or the kubelet started on an initialised node
+std::unique_ptr<Step> wait_for_control_plane();  // /healthz, /version, node Ready
+std::unique_ptr<Step> enable_addons();           // default addons applied with the in-node kubectl
+std::unique_ptr<Step> update_kubeconfig();       // the profile's cluster, user and context on the host
+
 // The node ports published on 127.0.0.1: ssh, the API server, docker, a registry, the auto-pause proxy.
 std::vector<int> published_ports(int apiserver_port);
 

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "mk/config/cluster.hpp"
+#include "mk/core/paths.hpp"
+#include "mk/net/http.hpp"
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace mk::cluster {
+
+// A way to talk to a cluster's API server from the host: https://127.0.0.1:<published port>, verified against mk's
+// CA, authenticated with the profile's client certificate.
+struct ApiServer {
+  std::string base_url;
+  net::TlsOptions tls;
+};
+ApiServer api_server(const core::Paths& paths, const config::ClusterConfig& config);
+
+// GET `path`; the response (any status), or a network error.
+Result<net::HttpResponse> api_get(const ApiServer& server, std::string_view path,
+                                  std::chrono::milliseconds timeout = std::chrono::seconds(5));
+
+// "Running" (GET /healthz answered 200), "Stopped" (no connection) or "Error" (another answer).
+std::string apiserver_health(const ApiServer& server);
+
+// Whether node `name` reports Ready; nullopt when the API server cannot say.
+std::optional<bool> node_ready(const ApiServer& server, std::string_view name);
+
+} // namespace mk::cluster

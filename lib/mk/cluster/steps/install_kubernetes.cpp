@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "mk/cluster/kubernetes.hpp"
+#include "mk/cluster/node_files_sync.hpp"
+#include "mk/cluster/steps/steps.hpp"
+#include "mk/core/fs.hpp"
+#include "mk/core/strings.hpp"
+#include "mk/kube/kubeadm_config.hpp"
+#include "mk/net/download.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <map>
+
+namespace mk::cluster::steps {
+
+using namespace std::chrono_literals;
+
+namespace {
+
+// Copies kubeadm, kubelet and kubectl into the node unless identical copies are there.
+Status copy_binaries(StartContext& context) {
+  auto& node = *context.node;
+  auto directory = kube::binaries_dir(context.version);
+  exec::Command hashes{{"sha256sum", "--"}, {}, {}, {}, {}};
+  for (const char* name : k_node_binaries) hashes.argv.push_back(directory + "/" + name);
+  auto existing = MK_TRY(node.run(hashes));
+  std::map<std::string, std::string> node_hashes;
+  for (const auto& line : core::split(existing.out, '\n', true))
+    if (auto w = core::words(line); w.size() == 2) node_hashes[w[1]] = w[0];
+  for (const char* name : k_node_binaries) {
+    auto target = directory + "/" + name;
+    auto local = context.host_binaries / name;
+    auto expected = MK_TRY(net::sha256_of_file(local));
+    if (node_hashes[target] == expected) continue;
+    context.env.ui.step_progress(fmt::format("copying {}", name));
+    if (std::string_view(name) == "kubelet") // a running kubelet keeps the old binary busy
+      node.run({{"systemctl", "stop", "kubelet"}, {}, {}, 30s, {}});
+    MK_TRY(node.copy_file(local, target, 0755));
+  }
+  return {};
+}
+
+std::vector<NodeFile> certificate_files(StartContext& context) {
+  const auto& paths = context.env.paths;
+  auto profile = profile_certificates(paths, context.config.name);
+  std::string dir = kube::k_certs_dir;
+  std::vector<std::pair<std::filesystem::path, std::pair<std::string, int>>> sources = {
+      {paths.ca_cert(), {"ca.crt", 0644}},
+      {paths.ca_key(), {"ca.key", 0600}},
+      {paths.proxy_client_ca_cert(), {"proxy-client-ca.crt", 0644}},
+      {paths.proxy_client_ca_key(), {"proxy-client-ca.key", 0600}},
+      {profile.apiserver_cert, {"apiserver.crt", 0644}},
+      {profile.apiserver_key, {"apiserver.key", 0600}},
+      {profile.proxy_client_cert, {"proxy-client.crt", 0644}},
+      {profile.proxy_client_key, {"proxy-client.key", 0600}},
+  };
+  std::vector<NodeFile> files;
+  for (const auto& [source, target] : sources)
+    files.push_back({dir + "/" + target.first, core::read_file(source).value_or(""), target.second});
+  return files;
+}
+
+class InstallKubernetes final : public Step {
+public:
+  std::string title(const StartContext& context) const override {
+    return fmt::format("Installing Kubernetes {} in the node", context.version.to_string());
+  }
+
+  Status run(StartContext& context) override {
+    auto& node = *context.node;
+    const auto& config = context.config;
+    const auto& params = context.node_files;
+    MK_TRY(copy_binaries(context));
+
+    kube::KubeadmParams kubeadm;
+    kubeadm.version = context.version;
+    kubeadm.node_name = params.node_name;
+    kubeadm.node_ip = params.node_ip;
+    kubeadm.apiserver_port = config.kubernetes.apiserver_port;
+    kubeadm.control_plane_host = k_control_plane_host;
+    kubeadm.image_repository = config.kubernetes.image_repository;
+    kubeadm.cgroup_driver = params.cgroup_driver;
+    kubeadm.pod_cidr = config.kubernetes.pod_cidr;
+    kubeadm.service_cidr = config.kubernetes.service_cidr;
+    kubeadm.dns_domain = config.kubernetes.dns_domain;
+
+    auto files = certificate_files(context);
+    files.insert(files.end(), {
+        {"/lib/systemd/system/kubelet.service", kube::kubelet_unit(params), 0644},
+        {"/etc/systemd/system/kubelet.service.d/10-kubeadm.conf", kube::kubelet_dropin(params), 0644},
+        {kube::k_kubelet_prep, kube::kubelet_prep_script(params), 0755},
+        {"/etc/cni/net.d/1-k8s.conflist", kube::bridge_cni_config(params), 0644},
+        {"/etc/systemd/system.conf.d/10-mk-stop.conf", kube::systemd_stop_timeout(), 0644},
+        {kube::k_kubeadm_config, kube::render_kubeadm_config(kubeadm), 0640},
+    });
+    auto written = MK_TRY(sync_node_files(node, files));
+    auto changed = [&](std::string_view prefix) {
+      return std::any_of(written.begin(), written.end(), [&](const auto& p) { return p.rfind(prefix, 0) == 0; });
+    };
+    if (changed("/etc/systemd/system.conf.d/"))
+      MK_TRY(exec::run_checked(node, {{"systemctl", "daemon-reexec"}, {}, {}, 60s, {}}, ErrorCode::node_failed));
+    else if (changed("/lib/systemd/") || changed("/etc/systemd/"))
+      MK_TRY(exec::run_checked(node, {{"systemctl", "daemon-reload"}, {}, {}, 60s, {}}, ErrorCode::node_failed));
+    MK_TRY(exec::run_checked(node, {{"systemctl", "enable", "kubelet"}, {}, {}, 30s, {}}, ErrorCode::node_failed));
+    // the control-plane name and the kernel-setting guard, before kubeadm looks at the node
+    MK_TRY(exec::run_checked(node, {{kube::k_kubelet_prep}, {}, {}, 30s, {}}, ErrorCode::node_failed));
+    auto state = MK_TRY(node.run({{"test", "-f", kube::k_admin_kubeconfig}, {}, {}, 10s, {}}));
+    context.control_plane_initialized = state.ok();
+    return {};
+  }
+};
+} // namespace
+
+std::unique_ptr<Step> install_kubernetes() { return std::make_unique<InstallKubernetes>(); }
+
+} // namespace mk::cluster::steps
