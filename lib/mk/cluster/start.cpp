@@ -41,7 +41,8 @@ std::vector<std::unique_ptr<Step>> plan_start(const StartContext& context) {
   plan.push_back(steps::install_kubernetes());
   plan.push_back(steps::pull_images());
   plan.push_back(steps::bootstrap_control_plane());
-  plan.push_back(steps::wait_for_control_plane());
+  plan.push_back(steps::wait_for_apiserver());
+  plan.push_back(steps::wait_for_node_ready());
   plan.push_back(steps::enable_addons());
   plan.push_back(steps::update_kubeconfig());
   return plan;

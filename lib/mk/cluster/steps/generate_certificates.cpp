@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "mk/cluster/kubernetes.hpp"
 #include "mk/cluster/steps/steps.hpp"
+#include "mk/core/fs.hpp"
 #include "mk/net/ipv4.hpp"
 #include "mk/pki/pki.hpp"
 
@@ -17,8 +18,12 @@ public:
     const auto& paths = context.env.paths;
     const auto& config = context.config;
     const auto& node = config.nodes.front();
-    MK_TRY(pki::ensure_ca(paths.ca_cert(), paths.ca_key(), "mkCA"));
-    MK_TRY(pki::ensure_ca(paths.proxy_client_ca_cert(), paths.proxy_client_ca_key(), "proxyClientCA"));
+    {
+      // the CAs are shared by every profile: two starts must not generate them at once
+      auto lock = MK_TRY(core::FileLock::acquire(paths.locks_dir() / "ca.lock", std::chrono::minutes(1), [] {}));
+      MK_TRY(pki::ensure_ca(paths.ca_cert(), paths.ca_key(), "mkCA"));
+      MK_TRY(pki::ensure_ca(paths.proxy_client_ca_cert(), paths.proxy_client_ca_key(), "proxyClientCA"));
+    }
     auto service_ip = MK_TRY(net::parse_cidr(config.kubernetes.service_cidr)).first_host().to_string();
     const auto& domain = config.kubernetes.dns_domain;
     auto files = profile_certificates(paths, config.name);

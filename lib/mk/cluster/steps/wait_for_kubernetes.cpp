@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "mk/cluster/apiserver.hpp"
+#include "mk/cluster/steps/steps.hpp"
+#include "mk/core/interrupt.hpp"
+#include "mk/core/strings.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+namespace mk::cluster::steps {
+
+using namespace std::chrono_literals;
+
+namespace {
+constexpr auto k_timeout = 6min;
+constexpr auto k_interval = 250ms;
+
+// The error of a wait that ran out of time, with the kubelet's last log lines.
+Error timed_out(StartContext& context, std::string_view what, std::string_view last) {
+  auto logs = context.node->run({{"journalctl", "-u", "kubelet", "-n", "15", "--no-pager", "-o", "cat"}, {}, {}, 20s, {}});
+  return Error{ErrorCode::timeout,
+               fmt::format("{} within {} s (last: {}); the kubelet's last log lines:\n{}", what,
+                           std::chrono::duration_cast<std::chrono::seconds>(k_timeout).count(), last,
+                           core::indent(logs ? logs->out : std::string("(unavailable)"), "    ")),
+               {}, {}, {}};
+}
+
+class WaitForApiServer final : public Step {
+public:
+  std::string title(const StartContext&) const override { return "Waiting for the API server"; }
+
+  Status run(StartContext& context) override {
+    auto server = api_server(context.env.paths, context.config);
+    auto deadline = std::chrono::steady_clock::now() + k_timeout;
+    std::string last = "no answer yet";
+    while (true) {
+      if (core::interrupted()) return fail(ErrorCode::interrupted, "interrupted");
+      auto response = api_get(server, "/healthz", 3s);
+      if (response && response->head.status == 200) break;
+      last = response ? fmt::format("/healthz answered {}", response->head.status) : response.error().message;
+      context.env.ui.step_progress(last);
+      if (std::chrono::steady_clock::now() >= deadline)
+        return fail(timed_out(context, "the API server did not become healthy", last));
+      std::this_thread::sleep_for(k_interval);
+    }
+    auto version = MK_TRY(api_get(server, "/version"));
+    auto document = nlohmann::json::parse(version.body, nullptr, false);
+    auto served = document.is_object() ? document.value("gitVersion", "") : "";
+    if (served != context.version.to_string())
+      return fail(ErrorCode::kubernetes_failed,
+                  fmt::format("the API server reports version \"{}\", not {}", served, context.version.to_string()));
+    return {};
+  }
+};
+
+class WaitForNodeReady final : public Step {
+public:
+  std::string title(const StartContext& context) const override {
+    return fmt::format("Waiting for node {} to be Ready", context.config.nodes.front().name);
+  }
+
+  Status run(StartContext& context) override {
+    auto server = api_server(context.env.paths, context.config);
+    auto deadline = std::chrono::steady_clock::now() + k_timeout;
+    const auto& node = context.config.nodes.front().name;
+    std::string last;
+    while (true) {
+      if (core::interrupted()) return fail(ErrorCode::interrupted, "interrupted");
+      auto ready = node_ready(server, node);
+      if (ready && *ready) return {};
+      last = ready ? "NotReady" : "not registered yet";
+      context.env.ui.step_progress(last);
+      if (std::chrono::steady_clock::now() >= deadline)
+        return fail(timed_out(context, fmt::format("node {} did not become Ready", node), last));
+      std::this_thread::sleep_for(k_interval);
+    }
+  }
+};
+} // namespace
+
+std::unique_ptr<Step> wait_for_apiserver() { return std::make_unique<WaitForApiServer>(); }
+std::unique_ptr<Step> wait_for_node_ready() { return std::make_unique<WaitForNodeReady>(); }
+
+} // namespace mk::cluster::steps
