@@ -104,7 +104,7 @@ Status start(Env& env, driver::Driver& driver, const StartRequest& request) {
     env.ui.info(fmt::format("Waiting for another mk command on profile {} to finish...", request.profile));
   }));
   auto existing = MK_TRY(env.store.load(request.profile));
-  StartContext context{env, driver, request, {}, driver::State::nonexistent, nullptr, {}};
+  StartContext context{.env = env, .driver = driver, .request = request};
   if (existing) {
     MK_TRY(check_existing(*existing, request, env.ui));
     context.config = std::move(*existing);

@@ -38,14 +38,14 @@ struct StartContext {
   Env& env;
   driver::Driver& driver;
   const StartRequest& request;
-  config::ClusterConfig config;         // the profile being created or started; steps save it as they go
+  config::ClusterConfig config{};       // the profile being created or started; steps save it as they go
   driver::State node_state = driver::State::nonexistent; // of the primary node before this run
-  std::unique_ptr<exec::Runner> node;   // commands in the primary node, once it runs
-  Rollback rollback;
-  k8s::Version version;                 // the cluster's Kubernetes version (when it has Kubernetes)
-  std::filesystem::path host_binaries;  // kubeadm, kubelet, kubectl on the host (set by the download step)
+  std::unique_ptr<exec::Runner> node{}; // commands in the primary node, once it runs
+  Rollback rollback{};
+  k8s::Version version{};               // the cluster's Kubernetes version (when it has Kubernetes)
+  std::filesystem::path host_binaries{}; // kubeadm, kubelet, kubectl on the host (set by the download step)
   bool control_plane_initialized = false; // kubeadm init already ran in the node before this run
-  kube::NodeFilesParams node_files;     // filled by the runtime step, used by the steps after it
+  kube::NodeFilesParams node_files{};   // filled by the runtime step, used by the steps after it
 
   config::NodeConfig& primary() { return config.nodes.front(); }
   Status save() { return env.store.save(config); }

@@ -21,7 +21,7 @@ std::unique_ptr<Step> install_kubernetes();      // binaries, certificates, kube
 std::unique_ptr<Step> pull_images();             // control-plane images present in the node's containerd
 std::unique_ptr<Step> bootstrap_control_plane(); // kubeadm init, or the kubelet started on an initialised node
 std::unique_ptr<Step> wait_for_apiserver();      // /healthz answers ok and /version is the version asked for
-std::unique_ptr<Step> wait_for_node_ready();     // the node reports Ready
+std::unique_ptr<Step> wait_for_node_ready();     // the node reports Ready and workloads can be created
 std::unique_ptr<Step> enable_addons();           // default addons applied with the in-node kubectl
 std::unique_ptr<Step> update_kubeconfig();       // the profile's cluster, user and context on the host
 

@@ -68,8 +68,12 @@ public:
     while (true) {
       if (core::interrupted()) return fail(ErrorCode::interrupted, "interrupted");
       auto ready = node_ready(server, node);
-      if (ready && *ready) return {};
-      last = ready ? "NotReady" : "not registered yet";
+      // workloads can be created once the controller manager made the default service account
+      if (ready && *ready) {
+        auto account = api_get(server, "/api/v1/namespaces/default/serviceaccounts/default");
+        if (account && account->head.status == 200) return {};
+      }
+      last = !ready ? "not registered yet" : *ready ? "waiting for the default service account" : "NotReady";
       context.env.ui.step_progress(last);
       if (std::chrono::steady_clock::now() >= deadline)
         return fail(timed_out(context, fmt::format("node {} did not become Ready", node), last));
