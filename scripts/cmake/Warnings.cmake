@@ -3,4 +3,4 @@
 add_library(mk_warnings INTERFACE)
 target_compile_options(mk_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
                                              -Wold-style-cast -Wcast-align -Wunused -Woverloaded-virtual
-                                             -Wnull-dereference -Wformat=2 -Wimplicit-fallthrough)
+                                             -Wformat=2 -Wimplicit-fallthrough)

@@ -42,8 +42,10 @@ std::unexpected<Error> invalid(std::string_view text, std::string_view why) {
 // The path and query of `rest` (everything after the authority), without the fragment, at least "/".
 std::string target_of(std::string_view rest) {
   rest = rest.substr(0, rest.find('#'));
-  if (rest.empty() || rest.front() != '/') return "/" + std::string(rest);
-  return std::string(rest);
+  std::string target;
+  if (rest.empty() || rest.front() != '/') target.push_back('/');
+  target.append(rest);
+  return target;
 }
 
 bool is_loopback(std::string_view host) {
