@@ -25,6 +25,9 @@ config::ClusterConfig sample() {
   c.kubernetes.image_repository = "172.17.0.1:5000/google_containers";
   c.kubernetes.insecure_registries = {"172.17.0.1:5000"};
   c.kubernetes.binary_mirror = "http://127.0.0.1:8080/release";
+  c.kubernetes.preload_mirror = "http://127.0.0.1:8080/preload";
+  c.kubernetes.image_mirror_country = "cn";
+  c.kubernetes.registry_mirrors = {"https://mirror.example"};
   c.addons = {{"storage-provisioner", true}, {"default-storageclass", true}};
   c.nodes.push_back({"dev", "192.168.58.2", true, {{22, 32770}, {8443, 32771}}});
   c.nodes.push_back({"dev-m02", "192.168.58.3", false, {}});

@@ -20,7 +20,7 @@ TEST_CASE("profile names follow the rules of container and node names", "[config
   }
 }
 
-TEST_CASE("--memory accepts sizes in MiB and GiB and no-limit", "[config]") {
+TEST_CASE("memory flag accepts sizes in MiB and GiB and no-limit", "[config]") {
   CHECK(config::parse_memory("3072").value() == 3072);
   CHECK(config::parse_memory("3072mb").value() == 3072);
   CHECK(config::parse_memory("3072M").value() == 3072);
@@ -36,7 +36,7 @@ TEST_CASE("--memory accepts sizes in MiB and GiB and no-limit", "[config]") {
   }
 }
 
-TEST_CASE("--cpus accepts a count within the machine, max and no-limit", "[config]") {
+TEST_CASE("cpus flag accepts a count within the machine, max and no-limit", "[config]") {
   CHECK(config::parse_cpus("2", 4).value() == 2);
   CHECK(config::parse_cpus("max", 4).value() == 4);
   CHECK(config::parse_cpus("no-limit", 4).value() == 0);
@@ -46,7 +46,7 @@ TEST_CASE("--cpus accepts a count within the machine, max and no-limit", "[confi
   }
 }
 
-TEST_CASE("--subnet must be a private network between /16 and /29", "[config]") {
+TEST_CASE("subnet flag must be a private network between /16 and /29", "[config]") {
   CHECK(config::validate_subnet("192.168.100.0/24").value() == "192.168.100.0/24");
   CHECK(config::validate_subnet("10.5.0.0/16").value() == "10.5.0.0/16");
   CHECK(config::validate_subnet("172.20.3.7").value() == "172.20.3.0/24");
@@ -58,7 +58,7 @@ TEST_CASE("--subnet must be a private network between /16 and /29", "[config]") 
   }
 }
 
-TEST_CASE("--static-ip must be a private node address", "[config]") {
+TEST_CASE("static-ip flag must be a private node address", "[config]") {
   CHECK(config::validate_static_ip("192.168.200.10"));
   for (auto bad : {"192.168.200.1", "192.168.200.255", "8.8.8.8", "1.2.3", "a.b.c.d"}) {
     INFO(bad);

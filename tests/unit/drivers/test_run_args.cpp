@@ -85,7 +85,7 @@ TEST_CASE("podman uses its own option to unmask /proc", "[drivers]") {
   CHECK_FALSE(has_pair(args, "--security-opt", "systempaths=unconfined"));
 }
 
-TEST_CASE("--privileged is tried only when the capability bounding set is complete", "[drivers]") {
+TEST_CASE("privileged mode is tried only when the capability bounding set is complete", "[drivers]") {
   CHECK(drivers::oci::bounding_set_complete("Name:\tx\nCapBnd:\t000001ffffffffff\n", "40\n"));
   CHECK_FALSE(drivers::oci::bounding_set_complete("CapBnd:\t000001fffeffffff\n", "40\n")); // no CAP_SYS_RESOURCE
   CHECK_FALSE(drivers::oci::bounding_set_complete("nothing here", "40"));
