@@ -32,11 +32,20 @@ std::unique_ptr<CLI::App> build_app(Invocation& in) {
   start->add_option("--subnet", f.subnet, "Private subnet of the cluster network (default: the first free 192.168.x.0/24)");
   start->add_option("--static-ip", f.static_ip, "Fixed private IP of the node (its /24 becomes the subnet)");
   start->add_option("--image-repository", f.image_repository,
-                    "Registry (and path) to pull every control-plane and addon image from, e.g. registry.example.com/k8s");
+                    "Registry (and path) for every control-plane and addon image, e.g. registry.example.com/k8s, or auto");
   start->add_option("--insecure-registry", f.insecure_registries,
                     "A registry (host:port) the node reaches over plain HTTP; repeatable");
   start->add_option("--binary-mirror", f.binary_mirror,
                     "Base URL replacing https://dl.k8s.io/release for kubeadm, kubelet and kubectl");
+  start->add_option("--image-mirror-country", f.image_mirror_country,
+                    "Take every download from this country's mirrors (cn: Aliyun): node image, images, binaries, preload");
+  start->add_option("--registry-mirror", f.registry_mirrors,
+                    "A mirror for docker.io pulls in the node, http(s)://host[:port]; repeatable");
+  start->add_option("--preload-mirror", f.preload_mirror,
+                    "Base URL of preload tarballs (layout <base>/<preload version>/<k8s version>/<name> + .sha256)");
+  start->add_flag("--download-only", f.download_only,
+                  "Fill the cache for this version (node image, preload or binaries + images); create nothing");
+  start->add_flag("--dry-run", f.dry_run, "Validate and print every image and URL a start would fetch; touch nothing");
   start->add_flag("--keep-context", f.keep_context, "Add the cluster to the kubeconfig without making it the current context");
   start->add_flag("--force", f.force, "Go on despite failed checks, e.g. an unsupported --kubernetes-version (never needed for root)");
 

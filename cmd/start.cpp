@@ -10,8 +10,18 @@ Result<int> run_start(App& app) {
   auto flags = app.invocation().start;
   flags.profile = app.invocation().profile;
   auto request = MK_TRY(cluster::validate_start_flags(flags, cluster::detect_host_facts()));
+  if (request.dry_run) {
+    // nothing is contacted: not the engine, not the network
+    fmt::print("{}", MK_TRY(cluster::dry_run(app.env(), request)));
+    return 0;
+  }
   auto* driver = MK_TRY(app.driver_for_profile(request.profile, request.driver));
   MK_TRY(driver->check_available());
+  if (request.download_only) {
+    MK_TRY(cluster::download_only(app.env(), *driver, request));
+    fmt::print("Download complete: a start of this version needs no network now.\n");
+    return 0;
+  }
   auto& ui = app.env().ui;
   ui.info(fmt::format("mk {} on the {} driver, profile \"{}\"", "start", driver->name(), request.profile));
   MK_TRY(cluster::start(app.env(), *driver, request));

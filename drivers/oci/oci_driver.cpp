@@ -207,6 +207,30 @@ Status OciDriver::create_container(const driver::NodeSpec& spec, Security securi
   return {};
 }
 
+Status OciDriver::extract_preload(const driver::NodeSpec& spec) {
+  auto labels = std::vector<std::string>{"--label", k_created_by_label, "--label", name_label(spec.name), "--label",
+                                         cluster_label(spec.cluster)};
+  // the image's own /var is copied into the fresh volume when a container first mounts it
+  std::vector<std::string> seed = {"run", "--rm", "--name", spec.name + "-preload-seed", "--entrypoint", "/usr/bin/test",
+                                   "-v", spec.name + ":/var"};
+  seed.insert(seed.end(), labels.begin(), labels.end());
+  seed.insert(seed.end(), {spec.image, "-d", "/var/lib"});
+  MK_TRY(engine_checked(seed, fmt::format("cannot prepare the volume of node {}", spec.name)));
+  // then the preload goes over it, before containerd in the node ever runs
+  std::vector<std::string> extract = {"run", "--rm", "--name", spec.name + "-preload", "--entrypoint", "/usr/bin/tar",
+                                      "-v", spec.preload + ":/preloaded.tar:ro", "-v", spec.name + ":/extractDir"};
+  extract.insert(extract.end(), labels.begin(), labels.end());
+  extract.insert(extract.end(), {spec.image, "-I", "lz4", "-xf", "/preloaded.tar", "-C", "/extractDir"});
+  auto result = MK_TRY(engine(extract));
+  if (!result.ok()) {
+    auto error = exec::command_error(result, fmt::format("cannot extract the preload into node {}", spec.name),
+                                     ErrorCode::driver_failed);
+    if (mentions(result.err, {"no space left"})) error.advice = "free space in the engine's data directory (docker system prune)";
+    return fail(std::move(error));
+  }
+  return {};
+}
+
 static bool local_bounding_set_complete() {
   auto status = core::read_file("/proc/self/status");
   auto last = core::read_file("/proc/sys/kernel/cap_last_cap");
@@ -227,6 +251,8 @@ Status OciDriver::create_node(const driver::NodeSpec& spec) {
     engine({"volume", "rm", "-f", spec.name});
     return fail(std::move(error));
   };
+  if (!spec.preload.empty())
+    if (auto extracted = extract_preload(spec); !extracted) return cleanup(std::move(extracted).error());
   auto security = local_bounding_set_complete() ? Security::privileged : Security::explicit_caps;
   auto created = create_container(spec, security, command);
   if (!created && security == Security::privileged) {

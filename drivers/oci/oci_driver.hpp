@@ -37,6 +37,7 @@ private:
   Result<std::vector<std::string>> image_command(std::string_view image);
   Status create_container(const driver::NodeSpec& spec, Security security, const std::vector<std::string>& command);
   Status prepare_volume(const driver::NodeSpec& spec);
+  Status extract_preload(const driver::NodeSpec& spec);
 
   Engine m_engine;
   exec::Runner& m_host;

@@ -50,8 +50,10 @@ else
   say "reusing the registry on :5000"
 fi
 "$here/build-k8s-images.sh" "$K8S_BIN" "$K8S_TREE" "$K8S_VERSION" >&2
+"$here/build-preload.sh" "$K8S_BIN" "$K8S_VERSION" "$node_image"
 
-# binary mirror: <base>/<version>/bin/linux/amd64/<name> and <name>.sha256 (just the hash, like dl.k8s.io)
+# binary mirror: <base>/<version>/bin/linux/amd64/<name> and <name>.sha256 (just the hash, like dl.k8s.io); the
+# preload is served from the same server under /preload
 mirror_dir=$cache/mirror/release/$K8S_VERSION/bin/linux/amd64
 mkdir -p "$mirror_dir"
 for name in kubeadm kubelet kubectl; do
@@ -81,6 +83,10 @@ export MK_TEST_K8S_VERSION=$K8S_VERSION
 export MK_TEST_REGISTRY=$docker0:5000
 export MK_TEST_IMAGE_REPOSITORY=$docker0:5000/google_containers
 export MK_TEST_BINARY_MIRROR=http://127.0.0.1:$mirror_port/release
+export MK_TEST_PRELOAD_MIRROR=http://127.0.0.1:$mirror_port/preload
+export MK_TEST_NO_PRELOAD_MIRROR=http://127.0.0.1:$mirror_port/no-preload
+export MK_TEST_MIRROR_ACCESS_LOG=$run/mirror-access.log
+export MK_TEST_REGISTRY_LOG=$run/registry.log
 export MK_TEST_KUBECTL=$K8S_BIN/kubectl
 export MK_TESTENV_RUN=$run
 ENV

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "mk/addons/addons.hpp"
 
+#include "mk/mirror/plan.hpp"
+
 #include <algorithm>
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -38,18 +40,7 @@ Result<std::vector<Addon>> builtin_addons() {
   return addons;
 }
 
-std::string image_from_repository(std::string_view upstream, std::string_view repository) {
-  if (repository.empty()) return std::string(upstream);
-  auto slash = upstream.find('/');
-  auto first = upstream.substr(0, slash);
-  // the first component names a registry when it has a dot or a port, or is localhost
-  bool has_registry = slash != std::string_view::npos &&
-                      (first.find('.') != std::string_view::npos || first.find(':') != std::string_view::npos || first == "localhost");
-  auto path = has_registry ? upstream.substr(slash + 1) : upstream;
-  return fmt::format("{}/{}", repository, path);
-}
-
-Result<std::vector<Manifest>> render(const Addon& addon, std::string_view repository) {
+Result<std::vector<Manifest>> render(const Addon& addon, std::string_view repository, bool flat) {
   std::vector<Manifest> manifests;
   for (const auto& name : addon.manifests) {
     auto content = find_file(addon.name + "/" + name);
@@ -57,7 +48,7 @@ Result<std::vector<Manifest>> render(const Addon& addon, std::string_view reposi
     std::string text(content);
     for (const auto& [key, upstream] : addon.images) {
       auto placeholder = "{{image:" + key + "}}";
-      auto image = image_from_repository(upstream, repository);
+      auto image = mirror::image_from_repository(upstream, repository, flat);
       for (auto at = text.find(placeholder); at != std::string::npos; at = text.find(placeholder, at + image.size()))
         text.replace(at, placeholder.size(), image);
     }

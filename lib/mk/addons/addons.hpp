@@ -26,15 +26,12 @@ struct Addon {
 // Every built-in addon, sorted by name.
 Result<std::vector<Addon>> builtin_addons();
 
-// `upstream` pulled through `repository` instead of its registry ("gcr.io/k8s-minikube/x:v5" with "reg:5000/gc"
-// gives "reg:5000/gc/k8s-minikube/x:v5"); `upstream` itself when `repository` is empty.
-std::string image_from_repository(std::string_view upstream, std::string_view repository);
-
 // One rendered manifest: its file name and text, with every {{image:<key>}} replaced.
 struct Manifest {
   std::string file;
   std::string text;
 };
-Result<std::vector<Manifest>> render(const Addon& addon, std::string_view repository);
+// Images come from `repository` (see mirror::image_from_repository; `flat` for repositories without sub-paths).
+Result<std::vector<Manifest>> render(const Addon& addon, std::string_view repository, bool flat);
 
 } // namespace mk::addons

@@ -2,7 +2,8 @@
 #pragma once
 
 #include "mk/core/error.hpp"
-#include "mk/k8s/version.hpp"
+#include "mk/mirror/plan.hpp"
+#include "mk/ui/transfers.hpp"
 #include "mk/net/download.hpp"
 
 #include <filesystem>
@@ -11,11 +12,15 @@
 
 namespace mk::cluster {
 
-// Makes sure the Kubernetes binary `name` of `version` is in `directory` (executable), downloaded from `base`
-// (dl.k8s.io layout) and checked against the `.sha256` file published beside it. A cached binary whose recorded
-// sha256 (<name>.sha256 beside it) still matches is used without any network request. Returns its path.
-Result<std::filesystem::path> ensure_binary(std::string_view base, const k8s::Version& version, std::string_view name,
-                                            const std::filesystem::path& directory,
+// Makes sure `file` is in `directory` (executable), downloaded from its URL and checked against the sha256
+// published at its checksum URL. A cached copy whose recorded sha256 (<name>.sha256 beside it) still matches is used
+// without any network request. Returns its path.
+Result<std::filesystem::path> ensure_binary(const mirror::RemoteFile& file, const std::filesystem::path& directory,
                                             const std::function<void(const net::DownloadProgress&)>& progress = {});
+
+// Makes sure every binary of `binaries` is in `directory` (see ensure_binary), downloading them in parallel and
+// showing each transfer.
+Status ensure_binaries(const std::vector<mirror::RemoteFile>& binaries, const std::filesystem::path& directory,
+                       ui::Transfers& transfers);
 
 } // namespace mk::cluster

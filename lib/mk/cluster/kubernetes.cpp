@@ -1,16 +1,34 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "mk/cluster/kubernetes.hpp"
 
+#include "mk/mirror/select.hpp"
+
 #include <fmt/format.h>
 
 namespace mk::cluster {
 
-std::string binary_url(std::string_view base, const k8s::Version& version, std::string_view name) {
-  return fmt::format("{}/{}/bin/linux/amd64/{}", base, version.to_string(), name);
+mirror::Sources sources_of(const config::ClusterConfig& config) {
+  const auto& k = config.kubernetes;
+  return {config.base_image, k.image_repository, mirror::flat_repository(k.image_repository), k.binary_mirror,
+          k.preload_mirror};
 }
 
-k8s::ControlPlaneImages cluster_images(const config::ClusterConfig& config, const k8s::Version& version) {
-  return k8s::control_plane_images(version, config.kubernetes.image_repository);
+Result<std::vector<addons::Addon>> enabled_addons(const config::ClusterConfig& config) {
+  std::vector<addons::Addon> chosen;
+  for (auto& addon : MK_TRY(addons::builtin_addons())) {
+    auto recorded = config.addons.find(addon.name);
+    bool enabled = recorded != config.addons.end() ? recorded->second : addon.enabled_by_default;
+    if (enabled) chosen.push_back(std::move(addon));
+  }
+  return chosen;
+}
+
+Result<mirror::Plan> plan_of(const config::ClusterConfig& config) {
+  auto version = MK_TRY(k8s::parse_version(config.kubernetes.version));
+  std::vector<std::string> addon_images;
+  for (const auto& addon : MK_TRY(enabled_addons(config)))
+    for (const auto& [key, image] : addon.images) addon_images.push_back(image);
+  return mirror::resolve(version, sources_of(config), addon_images);
 }
 
 ProfileCertificates profile_certificates(const core::Paths& paths, std::string_view profile) {

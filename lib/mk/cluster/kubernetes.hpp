@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "mk/addons/addons.hpp"
 #include "mk/config/cluster.hpp"
 #include "mk/core/paths.hpp"
 #include "mk/k8s/images.hpp"
 #include "mk/k8s/version.hpp"
+#include "mk/mirror/plan.hpp"
 
 #include <string>
 
@@ -16,11 +18,14 @@ inline constexpr const char* k_control_plane_host = "control-plane.mk.internal";
 // The Kubernetes binaries every node needs.
 inline constexpr const char* k_node_binaries[] = {"kubeadm", "kubelet", "kubectl"};
 
-// The download URL of a Kubernetes binary: <base>/<version>/bin/linux/amd64/<name> (dl.k8s.io layout).
-std::string binary_url(std::string_view base, const k8s::Version& version, std::string_view name);
+// Where the cluster's artefacts come from, as its profile records them.
+mirror::Sources sources_of(const config::ClusterConfig& config);
 
-// The images of the cluster's control plane, from its image repository (or the version's default).
-k8s::ControlPlaneImages cluster_images(const config::ClusterConfig& config, const k8s::Version& version);
+// The addons the cluster runs: the defaults, plus or minus what the profile records.
+Result<std::vector<addons::Addon>> enabled_addons(const config::ClusterConfig& config);
+
+// Everything a start of this Kubernetes cluster may fetch (the one resolver behind downloads, pulls and --dry-run).
+Result<mirror::Plan> plan_of(const config::ClusterConfig& config);
 
 // The host files of a profile's certificates.
 struct ProfileCertificates {

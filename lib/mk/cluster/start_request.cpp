@@ -4,6 +4,7 @@
 #include "mk/config/validate.hpp"
 #include "mk/k8s/version.hpp"
 #include "mk/net/ipv4.hpp"
+#include "mk/mirror/countries.hpp"
 #include "mk/net/url.hpp"
 
 #include <algorithm>
@@ -28,6 +29,16 @@ HostFacts detect_host_facts() {
   auto page_size = ::sysconf(_SC_PAGE_SIZE);
   if (pages > 0 && page_size > 0) facts.memory_mb = static_cast<long long>(pages) * page_size / (1024 * 1024);
   return facts;
+}
+
+// An http(s) base URL without trailing slashes ("" stays ""); usage error naming `flag` otherwise.
+static Result<std::string> base_url(const std::string& text, std::string_view flag) {
+  if (text.empty()) return text;
+  if (!net::parse_url(text))
+    return fail(ErrorCode::usage, fmt::format("invalid {} \"{}\": use an http:// or https:// URL", flag, text));
+  std::string url = text;
+  while (url.back() == '/') url.pop_back();
+  return url;
 }
 
 Result<StartRequest> validate_start_flags(const StartFlags& flags, const HostFacts& host) {
@@ -64,7 +75,7 @@ Result<StartRequest> validate_start_flags(const StartFlags& flags, const HostFac
     if (!flags.kubernetes_version.empty())
       request.kubernetes_version = MK_TRY(k8s::resolve_version(flags.kubernetes_version, flags.force)).to_string();
   }
-  if (!flags.image_repository.empty()) {
+  if (!flags.image_repository.empty() && flags.image_repository != "auto") {
     std::string repository = flags.image_repository;
     for (auto scheme : {"https://", "http://"})
       if (repository.rfind(scheme, 0) == 0) repository = repository.substr(std::string_view(scheme).size());
@@ -78,15 +89,30 @@ Result<StartRequest> validate_start_flags(const StartFlags& flags, const HostFac
       return fail(ErrorCode::usage, fmt::format("invalid --insecure-registry \"{}\": use host:port", registry));
     request.insecure_registries.push_back(registry);
   }
-  if (!flags.binary_mirror.empty()) {
-    auto url = net::parse_url(flags.binary_mirror);
-    if (!url)
-      return fail(ErrorCode::usage,
-                  fmt::format("invalid --binary-mirror \"{}\": use an http:// or https:// URL", flags.binary_mirror));
-    request.binary_mirror = flags.binary_mirror;
-    while (request.binary_mirror.back() == '/') request.binary_mirror.pop_back();
+  request.binary_mirror = MK_TRY(base_url(flags.binary_mirror, "--binary-mirror"));
+  request.preload_mirror = MK_TRY(base_url(flags.preload_mirror, "--preload-mirror"));
+  for (const auto& mirror : flags.registry_mirrors) {
+    auto url = net::parse_url(mirror);
+    if (!url || url->target != "/" || mirror.find('?') != std::string::npos)
+      return fail(ErrorCode::usage, fmt::format("invalid --registry-mirror \"{}\": use http(s)://host[:port] without a path", mirror));
+    auto trimmed = mirror;
+    while (trimmed.back() == '/') trimmed.pop_back();
+    request.registry_mirrors.push_back(trimmed);
   }
+  if (!flags.image_mirror_country.empty() && !mirror::find_country(flags.image_mirror_country)) {
+    std::string known;
+    for (const auto& c : mirror::countries()) known += (known.empty() ? "" : ", ") + std::string(c.country);
+    return fail(ErrorCode::usage, fmt::format("unknown --image-mirror-country \"{}\": mk has mirrors for {}",
+                                              flags.image_mirror_country, known));
+  }
+  request.image_mirror_country = flags.image_mirror_country;
+  if (flags.image_repository == "auto") request.image_repository = "auto";
   request.keep_context = flags.keep_context;
+  request.download_only = flags.download_only;
+  request.dry_run = flags.dry_run;
+  if (flags.download_only && flags.dry_run) return fail(ErrorCode::usage, "--download-only cannot be combined with --dry-run");
+  if ((flags.download_only || flags.dry_run) && flags.no_kubernetes)
+    return fail(ErrorCode::usage, fmt::format("--{} needs Kubernetes: drop --no-kubernetes", flags.dry_run ? "dry-run" : "download-only"));
   return request;
 }
 

@@ -8,10 +8,6 @@
 
 namespace mk::cluster {
 
-// The default node image for users: the published kicbase, pinned by digest.
-inline constexpr const char* k_default_base_image =
-    "gcr.io/k8s-minikube/kicbase:v0.0.50@sha256:eb4fec00e8ad70adf8e6436f195cc429825ffb85f95afcdb5d8d9deb576f3e93";
-
 // `mk start` flags as typed (empty strings for flags not given).
 struct StartFlags {
   std::string profile = "mk";
@@ -28,6 +24,11 @@ struct StartFlags {
   std::vector<std::string> insecure_registries;
   std::string binary_mirror;
   bool keep_context = false;
+  std::string image_mirror_country;
+  std::vector<std::string> registry_mirrors;
+  std::string preload_mirror;
+  bool download_only = false;
+  bool dry_run = false;
 };
 
 // Facts about this machine that validation needs.
@@ -54,10 +55,12 @@ struct StartRequest {
   std::vector<std::string> insecure_registries; // host:port
   std::string binary_mirror;                    // http(s) base URL without trailing slash
   bool keep_context = false;
+  std::string image_mirror_country;             // a known country
+  std::vector<std::string> registry_mirrors;    // http(s)://host[:port] for docker.io pulls
+  std::string preload_mirror;                   // http(s) base URL without trailing slash
+  bool download_only = false;                   // fill the cache, create nothing
+  bool dry_run = false;                         // print the plan, touch nothing
 };
-
-// The official release host for kubeadm, kubelet and kubectl (replaced by --binary-mirror).
-inline constexpr const char* k_default_binary_base = "https://dl.k8s.io/release";
 
 // Checks every flag before anything is created; usage error naming the flag otherwise.
 Result<StartRequest> validate_start_flags(const StartFlags& flags, const HostFacts& host);

@@ -7,6 +7,7 @@
 #include "mk/driver/driver.hpp"
 #include "mk/k8s/version.hpp"
 #include "mk/kube/node_files.hpp"
+#include "mk/mirror/plan.hpp"
 
 #include <filesystem>
 #include <functional>
@@ -43,7 +44,9 @@ struct StartContext {
   std::unique_ptr<exec::Runner> node{}; // commands in the primary node, once it runs
   Rollback rollback{};
   k8s::Version version{};               // the cluster's Kubernetes version (when it has Kubernetes)
-  std::filesystem::path host_binaries{}; // kubeadm, kubelet, kubectl on the host (set by the download step)
+  mirror::Plan plan{};                  // what this cluster may fetch (when it has Kubernetes)
+  std::filesystem::path host_binaries{}; // kubeadm, kubelet, kubectl on the host, once downloaded
+  std::filesystem::path preload{};      // the preload tarball on the host, when one is used for a new node
   bool control_plane_initialized = false; // kubeadm init already ran in the node before this run
   kube::NodeFilesParams node_files{};   // filled by the runtime step, used by the steps after it
 

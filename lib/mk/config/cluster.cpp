@@ -20,6 +20,8 @@ static json to_json(const KubernetesConfig& k) {
           {"insecure_registries", k.insecure_registries},
           {"registry_mirrors", k.registry_mirrors},
           {"binary_mirror", k.binary_mirror},
+          {"preload_mirror", k.preload_mirror},
+          {"image_mirror_country", k.image_mirror_country},
           {"apiserver_port", k.apiserver_port},
           {"service_cidr", k.service_cidr},
           {"pod_cidr", k.pod_cidr},
@@ -73,6 +75,8 @@ Result<ClusterConfig> cluster_from_json_text(std::string_view text) {
       read(*k, "insecure_registries", c.kubernetes.insecure_registries);
       read(*k, "registry_mirrors", c.kubernetes.registry_mirrors);
       read(*k, "binary_mirror", c.kubernetes.binary_mirror);
+      read(*k, "preload_mirror", c.kubernetes.preload_mirror);
+      read(*k, "image_mirror_country", c.kubernetes.image_mirror_country);
       read(*k, "apiserver_port", c.kubernetes.apiserver_port);
       read(*k, "service_cidr", c.kubernetes.service_cidr);
       read(*k, "pod_cidr", c.kubernetes.pod_cidr);

@@ -27,6 +27,8 @@ struct KubernetesConfig {
   std::vector<std::string> insecure_registries;  // host:port reached over plain HTTP
   std::vector<std::string> registry_mirrors;     // mirrors for docker.io pulls
   std::string binary_mirror;                     // replaces the official release host for kubeadm/kubelet/kubectl
+  std::string preload_mirror;                    // replaces the preload bucket
+  std::string image_mirror_country;              // the mirror country whose sources the cluster uses, or empty
   int apiserver_port = 8443;
   std::string service_cidr = "10.96.0.0/12";
   std::string pod_cidr = "10.244.0.0/16";

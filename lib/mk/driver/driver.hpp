@@ -42,6 +42,7 @@ struct NodeSpec {
   int cpus = 0;          // 0: no limit
   int memory_mb = 0;     // 0: no limit
   std::vector<int> ports; // container ports published on 127.0.0.1 with engine-chosen host ports
+  std::string preload;    // a host tarball (tar.lz4) extracted into the node's /var before its first boot, or empty
 };
 
 // A node as inspected now.

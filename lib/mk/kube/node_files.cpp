@@ -45,6 +45,14 @@ server = "http://{host}"
                      fmt::arg("host", host));
 }
 
+std::string docker_hub_mirror_hosts(const std::vector<std::string>& mirrors) {
+  std::string text = "# Written by mk: docker.io pulls go through these mirrors first (--registry-mirror).\n"
+                     "server = \"https://registry-1.docker.io\"\n";
+  for (const auto& mirror : mirrors)
+    text += fmt::format("\n[host.\"{}\"]\n  capabilities = [\"pull\", \"resolve\"]\n", mirror);
+  return text;
+}
+
 std::string kubelet_unit(const NodeFilesParams& p) {
   return fmt::format(R"ini([Unit]
 Description=kubelet: The Kubernetes Node Agent

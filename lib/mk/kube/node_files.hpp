@@ -36,6 +36,9 @@ std::string binaries_dir(const k8s::Version& version);
 std::string containerd_config(const NodeFilesParams& params);
 // /etc/containerd/certs.d/<host>/hosts.toml for a plain-HTTP registry `host` ("172.17.0.1:5000").
 std::string insecure_registry_hosts(std::string_view host);
+// /etc/containerd/certs.d/docker.io/hosts.toml: docker.io pulls try `mirrors` (http(s)://host[:port]) in order,
+// then Docker Hub itself.
+std::string docker_hub_mirror_hosts(const std::vector<std::string>& mirrors);
 // /lib/systemd/system/kubelet.service
 std::string kubelet_unit(const NodeFilesParams& params);
 // /etc/systemd/system/kubelet.service.d/10-kubeadm.conf: the kubelet's flags for this version and node.

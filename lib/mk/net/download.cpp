@@ -95,6 +95,7 @@ Attempt fetch_once(const std::string& url, const fs::path& part, uint64_t offset
   HttpRequest request;
   request.url = url;
   request.tls = options.tls;
+  request.headers = options.headers;
   if (offset > 0) request.headers.emplace_back("Range", fmt::format("bytes={}-", offset));
   Attempt attempt;
   std::optional<Error> local_error; // a problem on our side, or an answer that cannot continue `part`

@@ -10,6 +10,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace mk::net {
 
@@ -25,6 +27,7 @@ struct DownloadOptions {
       progress{};   // called at most about 10 times per second, and at the end
   int attempts = 4; // total tries; a retry after a broken transfer resumes with "Range: bytes=N-"
   TlsOptions tls{};
+  std::vector<std::pair<std::string, std::string>> headers{}; // sent with every request, e.g. Authorization
 };
 
 // Makes sure `destination` holds the file at `url`. An existing destination is kept when it matches

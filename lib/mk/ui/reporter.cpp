@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <mutex>
 #include <thread>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 namespace mk::ui {
@@ -28,6 +29,12 @@ using Clock = std::chrono::steady_clock;
 
 std::string seconds_since(Clock::time_point start) {
   return fmt::format("{:.1f}s", std::chrono::duration<double>(Clock::now() - start).count());
+}
+
+size_t terminal_width() {
+  winsize size{};
+  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 20) return size.ws_col;
+  return 80;
 }
 
 class ConsoleReporter final : public Reporter {
@@ -66,6 +73,7 @@ public:
 
   void info(std::string_view line) override { note(fmt::format("  {}", line)); }
   void warning(std::string_view line) override { note(fmt::format("{} {}", paint("!", "33"), line)); }
+  bool interactive() const override { return m_smart; }
 
 private:
   std::string paint(std::string_view text, std::string_view code) const {
@@ -84,8 +92,13 @@ private:
   void draw() {
     static const char* const k_frames[] = {"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"};
     auto frame = k_frames[m_frame++ % std::size(k_frames)];
-    auto line = fmt::format("{} {} ({}){}{}", paint(frame, "36"), m_title, seconds_since(m_start),
-                            m_detail.empty() ? "" : " ", m_detail);
+    auto elapsed = seconds_since(m_start);
+    // keep the line within the terminal, or overprinting breaks (the detail is plain ASCII)
+    auto detail = m_detail;
+    size_t used = m_title.size() + elapsed.size() + 6;
+    size_t width = terminal_width();
+    if (used + detail.size() > width) detail.resize(width > used + 3 ? width - used - 3 : 0);
+    auto line = fmt::format("{} {} ({}){}{}", paint(frame, "36"), m_title, elapsed, detail.empty() ? "" : " ", detail);
     fmt::print(m_stream, "\r\033[K{}", line);
     std::fflush(m_stream);
   }
@@ -128,6 +141,7 @@ public:
   void step_finished(bool) override {}
   void info(std::string_view) override {}
   void warning(std::string_view) override {}
+  bool interactive() const override { return false; }
 };
 
 } // namespace

@@ -21,6 +21,8 @@ public:
   // A note the user should see ("Using image repository ..."), printed on its own line.
   virtual void info(std::string_view line) = 0;
   virtual void warning(std::string_view line) = 0;
+  // Whether progress is shown in place (a smart terminal); otherwise only whole lines are printed.
+  virtual bool interactive() const = 0;
 };
 
 // Whether `stream` is a terminal that understands cursor movement (isatty, TERM not "dumb").

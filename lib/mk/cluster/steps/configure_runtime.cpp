@@ -47,7 +47,7 @@ public:
     params.node_name = config.nodes.front().name;
     params.node_ip = config.nodes.front().ip;
     params.control_plane_host = k_control_plane_host;
-    params.sandbox_image = cluster_images(config, context.version).pause;
+    params.sandbox_image = context.plan.control_plane.pause;
     // cgroup v1 (what the entrypoint makes writable) works with cgroupfs; v2 hosts need systemd's delegation
     params.cgroup_driver = facts.cgroup_v2 ? "systemd" : "cgroupfs";
     params.restrict_oom_score_adj = !facts.negative_oom_score;
@@ -60,6 +60,9 @@ public:
     for (const auto& registry : config.kubernetes.insecure_registries)
       files.push_back({fmt::format("/etc/containerd/certs.d/{}/hosts.toml", registry),
                        kube::insecure_registry_hosts(registry), 0644});
+    if (!config.kubernetes.registry_mirrors.empty())
+      files.push_back({"/etc/containerd/certs.d/docker.io/hosts.toml",
+                       kube::docker_hub_mirror_hosts(config.kubernetes.registry_mirrors), 0644});
     auto written = MK_TRY(sync_node_files(node, files));
     if (!written.empty() || !facts.containerd_active) {
       MK_TRY(exec::run_checked(node, {{"systemctl", "enable", "containerd"}, {}, {}, 30s, {}}, ErrorCode::node_failed));

@@ -34,7 +34,8 @@ public:
     MK_TRY(context.save());
     driver::NodeSpec spec{config.name,   node.name,       config.base_image,
                           config.network, node.ip,        config.cpus,
-                          config.memory_mb, published_ports(config.kubernetes.apiserver_port)};
+                          config.memory_mb, published_ports(config.kubernetes.apiserver_port),
+                          context.preload.string()};
     auto machine_dir = context.env.paths.machine_dir(node.name);
     auto& driver = context.driver;
     MK_TRY(core::ensure_directory(machine_dir, 0700));

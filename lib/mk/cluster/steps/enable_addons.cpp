@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "mk/addons/addons.hpp"
+#include "mk/cluster/kubernetes.hpp"
 #include "mk/cluster/node_files_sync.hpp"
+#include "mk/mirror/select.hpp"
 #include "mk/cluster/steps/steps.hpp"
 #include "mk/core/interrupt.hpp"
 
@@ -14,32 +16,22 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// The addons this cluster runs: the defaults, plus or minus what the profile records.
-Result<std::vector<addons::Addon>> wanted(const config::ClusterConfig& config) {
-  std::vector<addons::Addon> chosen;
-  for (auto& addon : MK_TRY(addons::builtin_addons())) {
-    auto recorded = config.addons.find(addon.name);
-    bool enabled = recorded != config.addons.end() ? recorded->second : addon.enabled_by_default;
-    if (enabled) chosen.push_back(std::move(addon));
-  }
-  return chosen;
-}
-
 class EnableAddons final : public Step {
 public:
   std::string title(const StartContext& context) const override {
     std::string names;
-    if (auto chosen = wanted(context.config))
+    if (auto chosen = enabled_addons(context.config))
       for (const auto& addon : *chosen) names += (names.empty() ? "" : ", ") + addon.name;
     return fmt::format("Enabling addons: {}", names.empty() ? "none" : names);
   }
 
   Status run(StartContext& context) override {
-    auto chosen = MK_TRY(wanted(context.config));
+    auto chosen = MK_TRY(enabled_addons(context.config));
     auto& node = *context.node;
     std::vector<NodeFile> files;
     for (const auto& addon : chosen)
-      for (const auto& manifest : MK_TRY(addons::render(addon, context.config.kubernetes.image_repository)))
+      for (const auto& manifest : MK_TRY(addons::render(addon, context.config.kubernetes.image_repository,
+                                                        mirror::flat_repository(context.config.kubernetes.image_repository))))
         files.push_back({fmt::format("{}/{}", kube::k_addons_dir, manifest.file), manifest.text, 0640});
     auto written = MK_TRY(sync_node_files(node, files));
     bool recorded = std::all_of(chosen.begin(), chosen.end(), [&](const auto& a) { return context.config.addons.contains(a.name); });

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "mk/cluster/binaries.hpp"
 #include "mk/cluster/kubernetes.hpp"
 #include "mk/cluster/node_files_sync.hpp"
 #include "mk/cluster/steps/steps.hpp"
@@ -17,7 +18,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// Copies kubeadm, kubelet and kubectl into the node unless identical copies are there.
+// Puts kubeadm, kubelet and kubectl into the node unless identical copies are there. Binaries that came with a
+// preload are kept; otherwise they are downloaded (cached) and copied.
 Status copy_binaries(StartContext& context) {
   auto& node = *context.node;
   auto directory = kube::binaries_dir(context.version);
@@ -27,6 +29,13 @@ Status copy_binaries(StartContext& context) {
   std::map<std::string, std::string> node_hashes;
   for (const auto& line : core::split(existing.out, '\n', true))
     if (auto w = core::words(line); w.size() == 2) node_hashes[w[1]] = w[0];
+  if (context.host_binaries.empty()) {
+    if (node_hashes.size() == std::size(k_node_binaries)) return {};
+    ui::Transfers transfers(context.env.ui);
+    auto cache = context.env.paths.binaries_cache(context.version.to_string());
+    MK_TRY(ensure_binaries(context.plan.binaries, cache, transfers));
+    context.host_binaries = cache;
+  }
   for (const char* name : k_node_binaries) {
     auto target = directory + "/" + name;
     auto local = context.host_binaries / name;

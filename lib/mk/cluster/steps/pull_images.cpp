@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "mk/cluster/kubernetes.hpp"
+#include "mk/cluster/image_cache.hpp"
 #include "mk/cluster/steps/steps.hpp"
 #include "mk/core/strings.hpp"
 
 #include <atomic>
+#include <filesystem>
 #include <fmt/format.h>
 #include <future>
 #include <mutex>
@@ -16,18 +17,33 @@ using namespace std::chrono_literals;
 namespace {
 constexpr int k_parallel_pulls = 3;
 
+// The images in the node's containerd (CRI namespace).
+Result<std::set<std::string>> images_in_node(exec::Runner& node) {
+  auto listed = MK_TRY(exec::output_of(node, {"ctr", "-n", "k8s.io", "images", "ls", "-q"}, ErrorCode::node_failed));
+  auto words = core::words(listed);
+  return std::set<std::string>(words.begin(), words.end());
+}
+
+// Makes each image present: under its upstream name from a preload (tagged), from an archive in the cache
+// (imported, no network), else pulled by the node's containerd through the configured registry hosts.
 class PullImages final : public Step {
 public:
-  std::string title(const StartContext&) const override { return "Pulling control-plane images"; }
+  std::string title(const StartContext&) const override { return "Loading control-plane images"; }
 
   Status run(StartContext& context) override {
     auto& node = *context.node;
-    auto images = cluster_images(context.config, context.version);
-    auto listed = MK_TRY(exec::output_of(node, {"ctr", "-n", "k8s.io", "images", "ls", "-q"}, ErrorCode::node_failed));
-    auto present_words = core::words(listed);
-    std::set<std::string> present(present_words.begin(), present_words.end());
+    const auto& wanted = context.plan.images;
+    auto present = MK_TRY(images_in_node(node));
+    // a preload holds the images under their upstream names: give them the names this cluster uses
+    auto upstream = k8s::image_list(k8s::control_plane_images(context.version, ""));
+    for (size_t i = 0; i < wanted.size() && i < upstream.size(); ++i) {
+      if (present.contains(wanted[i]) || !present.contains(upstream[i])) continue;
+      MK_TRY(exec::run_checked(node, {{"ctr", "-n", "k8s.io", "images", "tag", upstream[i], wanted[i]}, {}, {}, 60s, {}},
+                               ErrorCode::node_failed));
+      present.insert(wanted[i]);
+    }
     std::vector<std::string> missing;
-    for (const auto& image : k8s::image_list(images))
+    for (const auto& image : wanted)
       if (!present.contains(image)) missing.push_back(image);
     if (missing.empty()) return {};
 
@@ -36,17 +52,18 @@ public:
     std::mutex mutex;
     std::vector<std::pair<std::string, exec::RunResult>> failures;
     auto worker = [&] {
+      auto runner = context.driver.node_runner(context.primary().name);
       for (size_t i = next++; i < missing.size(); i = next++) {
         const auto& image = missing[i];
-        auto runner = context.driver.node_runner(context.primary().name); // one per thread
-        auto result = runner->run({{"ctr", "-n", "k8s.io", "images", "pull", "--hosts-dir", "/etc/containerd/certs.d", image},
-                                   {}, {}, 15min, {}});
+        auto archive = cached_image_archive(context.env.paths, image);
+        exec::Command command{{"ctr", "-n", "k8s.io", "images", "pull", "--hosts-dir", "/etc/containerd/certs.d", image},
+                              {}, {}, 15min, {}};
+        if (archive) command = {{"ctr", "-n", "k8s.io", "images", "import", "-"}, {}, *archive, 15min, {}};
+        auto result = runner->run(command);
         std::lock_guard lock(mutex);
-        if (!result || !result->ok()) {
-          exec::RunResult failed = result ? *result : exec::RunResult{{"ctr", "images", "pull", image}, -1, "", result.error().summary()};
-          failures.emplace_back(image, failed);
-        }
-        context.env.ui.step_progress(fmt::format("{}/{} pulled", ++done, missing.size()));
+        if (!result || !result->ok())
+          failures.emplace_back(image, result ? *result : exec::RunResult{command.argv, -1, "", result.error().summary()});
+        context.env.ui.step_progress(fmt::format("{}/{} images", ++done, missing.size()));
       }
     };
     std::vector<std::future<void>> workers;
@@ -54,7 +71,7 @@ public:
     for (auto& w : workers) w.get();
 
     for (const auto& [image, result] : failures) {
-      if (image == images.coredns) {
+      if (image == context.plan.control_plane.coredns) {
         // an add-on, not a control-plane component: the cluster works without it (no cluster DNS) and nothing waits
         context.env.ui.warning(fmt::format("cannot pull the CoreDNS image {}: cluster DNS stays unavailable until it can be "
                                            "pulled ({})", image, core::last_lines(core::trim(result.err), 1)));

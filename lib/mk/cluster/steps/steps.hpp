@@ -14,7 +14,7 @@ std::unique_ptr<Step> wait_for_boot();       // systemd in the node reports runn
 std::unique_ptr<Step> install_ssh_key();     // the node's key pair, authorised for user docker
 
 // Kubernetes
-std::unique_ptr<Step> download_kubernetes();     // kubeadm, kubelet, kubectl into the host cache (sha256-checked)
+std::unique_ptr<Step> fetch_artifacts();         // node image + preload (or binaries), in parallel, into the caches
 std::unique_ptr<Step> generate_certificates();   // shared CAs, the profile's API server/client/proxy certificates
 std::unique_ptr<Step> configure_runtime();       // containerd for Kubernetes, enabled and answering CRI
 std::unique_ptr<Step> install_kubernetes();      // binaries, certificates, kubelet unit, CNI, kubeadm config

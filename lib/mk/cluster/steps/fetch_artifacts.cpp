@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "mk/cluster/binaries.hpp"
+#include "mk/cluster/preload.hpp"
+#include "mk/cluster/steps/steps.hpp"
+
+#include <fmt/format.h>
+#include <future>
+
+namespace mk::cluster::steps {
+
+namespace {
+// For a new node: the node image and either the preload (images, binaries and containerd's store in one tarball)
+// or, when the version has none, the binaries; all at the same time.
+class FetchArtifacts final : public Step {
+public:
+  std::string title(const StartContext& context) const override {
+    return fmt::format("Downloading the node image and Kubernetes {}", context.version.to_string());
+  }
+
+  Status run(StartContext& context) override {
+    auto& ui = context.env.ui;
+    const auto& paths = context.env.paths;
+    ui::Transfers transfers(ui);
+    auto image = std::async(std::launch::async, [&] {
+      return context.driver.ensure_image(context.config.base_image, [&](std::string_view line) { ui.info(std::string(line)); });
+    });
+    auto kubernetes = std::async(std::launch::async, [&]() -> Status {
+      switch (find_preload(paths, context.plan.preload)) {
+      case PreloadAvailability::cached:
+      case PreloadAvailability::remote:
+        context.preload = MK_TRY(fetch_preload(paths, context.plan.preload, ui, transfers));
+        return {};
+      case PreloadAvailability::absent:
+        break;
+      }
+      ui.info(fmt::format("No preload for Kubernetes {}: fetching the binaries, then the images", context.version.to_string()));
+      auto directory = paths.binaries_cache(context.version.to_string());
+      MK_TRY(ensure_binaries(context.plan.binaries, directory, transfers));
+      context.host_binaries = directory;
+      return {};
+    });
+    auto image_result = image.get();
+    auto kubernetes_result = kubernetes.get();
+    if (!image_result) return image_result;
+    return kubernetes_result;
+  }
+};
+} // namespace
+
+std::unique_ptr<Step> fetch_artifacts() { return std::make_unique<FetchArtifacts>(); }
+
+} // namespace mk::cluster::steps
