@@ -43,5 +43,8 @@ Result<int> run_node_list(App& app);
 Result<int> run_ip(App& app);
 Result<int> run_profile_list(App& app);
 Result<int> run_version(App& app);
+Result<int> run_cache_list(App& app);
+Result<int> run_cache_export(App& app);
+Result<int> run_cache_import(App& app);
 
 } // namespace mk::cmd

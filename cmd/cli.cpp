@@ -75,6 +75,15 @@ std::unique_ptr<CLI::App> build_app(Invocation& in) {
   auto* profile_list = profile->add_subcommand("list", "List all profiles");
   profile_list->add_option("-o,--output", in.output, "Output format: text or json")->check(CLI::IsMember({"text", "json"}));
 
+  auto* cache = app->add_subcommand("cache", "Manage the download cache (offline use, air-gapped machines)");
+  cache->require_subcommand(1);
+  cache->add_subcommand("list", "List what is cached, per Kubernetes version");
+  auto* cache_export = cache->add_subcommand("export", "Write everything cached for a version to FILE");
+  cache_export->add_option("file", in.file, "The archive to write")->required();
+  cache_export->add_option("--kubernetes-version", in.start.kubernetes_version, "The version to export: vX.Y.Z")->required();
+  auto* cache_import = cache->add_subcommand("import", "Put a version exported by `mk cache export` into this cache");
+  cache_import->add_option("file", in.file, "The archive to read")->required()->check(CLI::ExistingFile);
+
   auto* version = app->add_subcommand("version", "Print the version of mk");
   version->add_option("-o,--output", in.output, "Output format: text or json")->check(CLI::IsMember({"text", "json"}));
 

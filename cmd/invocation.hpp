@@ -20,6 +20,7 @@ struct Invocation {
   std::string output = "text"; // status / profile list / version: text or json
   std::string node;           // ssh / ip: -n/--node
   std::vector<std::string> arguments; // ssh command / kubectl arguments / completion shell
+  std::string file;                   // cache export / import
 };
 
 // The outcome of parsing: an invocation to run, or an exit code when parsing already answered (--help: 0, invalid

@@ -38,6 +38,9 @@ Result<int> dispatch(cmd::App& app) {
   if (command == "ip") return cmd::run_ip(app);
   if (command == "profile list") return cmd::run_profile_list(app);
   if (command == "version") return cmd::run_version(app);
+  if (command == "cache list") return cmd::run_cache_list(app);
+  if (command == "cache export") return cmd::run_cache_export(app);
+  if (command == "cache import") return cmd::run_cache_import(app);
   if (command == "completion") {
     fmt::print("{}", cmd::completion_script(app.invocation().arguments.front()));
     return 0;

@@ -73,6 +73,16 @@ Status OciDriver::ensure_image(std::string_view image, const driver::ProgressFn&
   return {};
 }
 
+Status OciDriver::save_image(std::string_view image, const std::filesystem::path& path) {
+  MK_TRY(engine_checked({"image", "save", "-o", path.string(), std::string(image)}, fmt::format("cannot save the image {}", image)));
+  return {};
+}
+
+Status OciDriver::load_image(const std::filesystem::path& path) {
+  MK_TRY(engine_checked({"image", "load", "-q", "-i", path.string()}, fmt::format("cannot load the image archive {}", path.string())));
+  return {};
+}
+
 Result<std::optional<driver::Network>> OciDriver::find_network(std::string_view name) {
   auto result = MK_TRY(engine({"network", "inspect", std::string(name), "--format",
                                "{{range .IPAM.Config}}{{.Subnet}},{{.Gateway}} {{end}}"}));

@@ -17,6 +17,8 @@ public:
   std::string_view name() const override { return m_engine.binary; }
   Status check_available() override;
   Status ensure_image(std::string_view image, const driver::ProgressFn& progress) override;
+  Status save_image(std::string_view image, const std::filesystem::path& path) override;
+  Status load_image(const std::filesystem::path& path) override;
   Result<driver::Network> ensure_network(const driver::NetworkRequest& request) override;
   Status remove_network(std::string_view name) override;
   Status create_node(const driver::NodeSpec& spec) override;

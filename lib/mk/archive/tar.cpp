@@ -5,6 +5,8 @@
 #include <archive_entry.h>
 #include <fmt/format.h>
 #include <memory>
+#include <algorithm>
+#include <cstdio>
 #include <ctime>
 
 namespace mk::archive {
@@ -50,6 +52,84 @@ Result<std::string> make_tar(const std::vector<TarEntry>& entries) {
   if (archive_write_close(writer.get()) != ARCHIVE_OK)
     return fail(ErrorCode::failure, fmt::format("cannot finish a tar stream: {}", archive_error_string(writer.get())));
   return out;
+}
+
+namespace {
+struct ReadArchiveDeleter {
+  void operator()(struct archive* a) const { archive_read_free(a); }
+};
+} // namespace
+
+Status write_tar_file(const std::filesystem::path& out, const std::vector<TarFile>& files) {
+  auto temporary = out;
+  temporary += ".tmp";
+  std::unique_ptr<struct archive, ArchiveDeleter> writer(archive_write_new());
+  archive_write_set_format_pax_restricted(writer.get());
+  if (archive_write_open_filename(writer.get(), temporary.c_str()) != ARCHIVE_OK)
+    return fail(ErrorCode::failure, fmt::format("cannot write {}: {}", out.string(), archive_error_string(writer.get())));
+  std::vector<char> buffer(1 << 20);
+  for (const auto& file : files) {
+    std::error_code ec;
+    auto size = std::filesystem::file_size(file.source, ec);
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> input(std::fopen(file.source.c_str(), "rb"), &std::fclose);
+    if (ec || !input) return fail(ErrorCode::failure, fmt::format("cannot read {}", file.source.string()));
+    std::unique_ptr<archive_entry, EntryDeleter> entry(archive_entry_new());
+    archive_entry_set_pathname(entry.get(), file.name.c_str());
+    archive_entry_set_filetype(entry.get(), AE_IFREG);
+    archive_entry_set_perm(entry.get(), 0644);
+    archive_entry_set_size(entry.get(), static_cast<la_int64_t>(size));
+    archive_entry_set_mtime(entry.get(), std::time(nullptr), 0);
+    if (archive_write_header(writer.get(), entry.get()) != ARCHIVE_OK)
+      return fail(ErrorCode::failure, fmt::format("cannot write {}: {}", out.string(), archive_error_string(writer.get())));
+    for (size_t n; (n = std::fread(buffer.data(), 1, buffer.size(), input.get())) > 0;)
+      if (archive_write_data(writer.get(), buffer.data(), n) < 0)
+        return fail(ErrorCode::failure, fmt::format("cannot write {}: {}", out.string(), archive_error_string(writer.get())));
+  }
+  if (archive_write_close(writer.get()) != ARCHIVE_OK)
+    return fail(ErrorCode::failure, fmt::format("cannot finish {}: {}", out.string(), archive_error_string(writer.get())));
+  std::error_code ec;
+  std::filesystem::rename(temporary, out, ec);
+  if (ec) return fail(ErrorCode::failure, fmt::format("cannot write {}: {}", out.string(), ec.message()));
+  return {};
+}
+
+Result<std::vector<std::string>> extract_tar_file(const std::filesystem::path& in, const std::filesystem::path& destination) {
+  std::unique_ptr<struct archive, ReadArchiveDeleter> reader(archive_read_new());
+  archive_read_support_format_tar(reader.get());
+  archive_read_support_filter_all(reader.get());
+  if (archive_read_open_filename(reader.get(), in.c_str(), 1 << 20) != ARCHIVE_OK)
+    return fail(ErrorCode::failure, fmt::format("cannot read {}: {}", in.string(), archive_error_string(reader.get())));
+  std::vector<std::string> names;
+  archive_entry* entry = nullptr;
+  std::vector<char> buffer(1 << 20);
+  int status;
+  while ((status = archive_read_next_header(reader.get(), &entry)) == ARCHIVE_OK) {
+    if (archive_entry_filetype(entry) != AE_IFREG) continue;
+    std::string name = archive_entry_pathname(entry);
+    std::filesystem::path relative(name);
+    bool escapes = relative.is_absolute() || std::any_of(relative.begin(), relative.end(), [](const auto& p) { return p == ".."; });
+    if (escapes) return fail(ErrorCode::failure, fmt::format("{} holds an unsafe path: {}", in.string(), name));
+    auto target = destination / relative;
+    std::filesystem::create_directories(target.parent_path());
+    auto temporary = target;
+    temporary += ".tmp";
+    {
+      std::unique_ptr<std::FILE, int (*)(std::FILE*)> output(std::fopen(temporary.c_str(), "wb"), &std::fclose);
+      if (!output) return fail(ErrorCode::failure, fmt::format("cannot write {}", target.string()));
+      la_ssize_t n;
+      while ((n = archive_read_data(reader.get(), buffer.data(), buffer.size())) > 0)
+        if (std::fwrite(buffer.data(), 1, static_cast<size_t>(n), output.get()) != static_cast<size_t>(n))
+          return fail(ErrorCode::failure, fmt::format("cannot write {}", target.string()));
+      if (n < 0) return fail(ErrorCode::failure, fmt::format("cannot read {}: {}", in.string(), archive_error_string(reader.get())));
+    }
+    std::error_code ec;
+    std::filesystem::rename(temporary, target, ec);
+    if (ec) return fail(ErrorCode::failure, fmt::format("cannot write {}: {}", target.string(), ec.message()));
+    names.push_back(name);
+  }
+  if (status != ARCHIVE_EOF)
+    return fail(ErrorCode::failure, fmt::format("cannot read {}: {}", in.string(), archive_error_string(reader.get())));
+  return names;
 }
 
 } // namespace mk::archive

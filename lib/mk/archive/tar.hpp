@@ -3,6 +3,7 @@
 
 #include "mk/core/error.hpp"
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -18,5 +19,19 @@ struct TarEntry {
 
 // A POSIX tar stream of `entries` (owner root), for `docker cp - <node>:/`.
 Result<std::string> make_tar(const std::vector<TarEntry>& entries);
+
+// A file to put in a tar file: its name in the archive and where it is on disk.
+struct TarFile {
+  std::string name;
+  std::filesystem::path source;
+};
+
+// Writes `files` into the tar file `out`, streaming each from disk (out + ".tmp", renamed when complete).
+Status write_tar_file(const std::filesystem::path& out, const std::vector<TarFile>& files);
+
+// Extracts the regular files of the tar file `in` under `destination`, streaming; every name must be relative and
+// stay inside `destination` (otherwise nothing more is written and it fails). Each file is written as name + ".tmp"
+// and renamed when complete. Returns the names extracted.
+Result<std::vector<std::string>> extract_tar_file(const std::filesystem::path& in, const std::filesystem::path& destination);
 
 } // namespace mk::archive

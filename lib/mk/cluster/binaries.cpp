@@ -5,6 +5,7 @@
 #include "mk/net/http.hpp"
 
 #include <fmt/format.h>
+#include <algorithm>
 #include <future>
 #include <optional>
 
@@ -38,6 +39,12 @@ Result<fs::path> ensure_binary(const mirror::RemoteFile& file, const fs::path& d
   fs::permissions(binary, fs::perms(0755));
   MK_TRY(core::write_file_atomic(recorded_sum, expected + "\n", 0644));
   return binary;
+}
+
+bool binaries_cached(const std::vector<mirror::RemoteFile>& binaries, const fs::path& directory) {
+  return std::all_of(binaries.begin(), binaries.end(), [&](const mirror::RemoteFile& file) {
+    return cached_and_intact(directory / file.name, directory / (file.name + ".sha256"));
+  });
 }
 
 Status ensure_binaries(const std::vector<mirror::RemoteFile>& binaries, const fs::path& directory, ui::Transfers& transfers) {

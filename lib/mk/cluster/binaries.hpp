@@ -18,6 +18,9 @@ namespace mk::cluster {
 Result<std::filesystem::path> ensure_binary(const mirror::RemoteFile& file, const std::filesystem::path& directory,
                                             const std::function<void(const net::DownloadProgress&)>& progress = {});
 
+// Whether every binary of `binaries` is in `directory` with its recorded checksum still matching (no request).
+bool binaries_cached(const std::vector<mirror::RemoteFile>& binaries, const std::filesystem::path& directory);
+
 // Makes sure every binary of `binaries` is in `directory` (see ensure_binary), downloading them in parallel and
 // showing each transfer.
 Status ensure_binaries(const std::vector<mirror::RemoteFile>& binaries, const std::filesystem::path& directory,

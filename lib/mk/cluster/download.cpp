@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "mk/cluster/binaries.hpp"
+#include "mk/cluster/cache.hpp"
 #include "mk/cluster/image_cache.hpp"
 #include "mk/cluster/kubernetes.hpp"
 #include "mk/cluster/new_config.hpp"
@@ -53,9 +54,11 @@ Status download_only(Env& env, driver::Driver& driver, const StartRequest& reque
   auto image = std::async(std::launch::async, [&] {
     return driver.ensure_image(plan.base_image, [&](std::string_view line) { env.ui.info(std::string(line)); });
   });
+  bool preload = false;
   auto kubernetes = [&]() -> Status {
     if (find_preload(env.paths, plan.preload) != PreloadAvailability::absent) {
       MK_TRY(fetch_preload(env.paths, plan.preload, env.ui, transfers));
+      preload = true;
       return {};
     }
     env.ui.info(fmt::format("No preload for Kubernetes {}: caching the binaries and image archives", version));
@@ -71,7 +74,8 @@ Status download_only(Env& env, driver::Driver& driver, const StartRequest& reque
   auto image_result = image.get();
   env.ui.step_finished(kubernetes.has_value() && image_result.has_value());
   if (!image_result) return image_result;
-  return kubernetes;
+  if (!kubernetes) return kubernetes;
+  return record_cached(env.paths, version, plan.base_image, plan_cache_files(env.paths, plan, version, preload));
 }
 
 } // namespace mk::cluster

@@ -33,9 +33,10 @@ fs::path preload_cache_path(const core::Paths& paths, const mirror::RemoteFile& 
   return paths.cache_dir() / "preloaded-tarball" / preload.name;
 }
 
-PreloadAvailability find_preload(const core::Paths& paths, const mirror::RemoteFile& preload) {
+PreloadAvailability find_preload(const core::Paths& paths, const mirror::RemoteFile& preload, bool ask) {
   auto tarball = preload_cache_path(paths, preload);
   if (complete(tarball)) return PreloadAvailability::cached;
+  if (!ask) return PreloadAvailability::absent;
   auto marker = absent_marker(tarball);
   std::error_code ec;
   auto marked = fs::last_write_time(marker, ec);

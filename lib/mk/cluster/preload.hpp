@@ -17,7 +17,8 @@ enum class PreloadAvailability { cached, remote, absent };
 
 // Looks for the preload: a complete cached copy is used without any request; otherwise a HEAD request decides. A
 // missing preload (404, or no answer) is remembered for a day, so that an offline start makes no request for it.
-PreloadAvailability find_preload(const core::Paths& paths, const mirror::RemoteFile& preload);
+// With `ask` false only the cache is looked at (cached, else absent).
+PreloadAvailability find_preload(const core::Paths& paths, const mirror::RemoteFile& preload, bool ask = true);
 
 // Downloads the preload into the cache, checked against the sha256 published beside it; when none is published mk
 // says so (a warning) and records that, and the tarball is used unverified. Returns the cached path.

@@ -5,6 +5,7 @@
 #include "mk/core/log.hpp"
 #include "mk/exec/runner.hpp"
 
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -67,6 +68,9 @@ public:
   virtual Status ensure_image(std::string_view image, const ProgressFn& progress) = 0;
   // Returns the network, creating it when missing.
   virtual Result<Network> ensure_network(const NetworkRequest& request) = 0;
+  // Writes `image` (present locally) to the archive `path` / loads such an archive (for moving a cache offline).
+  virtual Status save_image(std::string_view image, const std::filesystem::path& path) = 0;
+  virtual Status load_image(const std::filesystem::path& path) = 0;
   // Removes the network when no container uses it any more; fine when it does not exist.
   virtual Status remove_network(std::string_view name) = 0;
   // Creates and starts the node (volume + container). On failure nothing of it is left.

@@ -48,7 +48,9 @@ Result<net::HttpResponse> bounded_get(const net::HttpRequest& request, size_t ma
   return response;
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t';
+}
 
 } // namespace
 
@@ -138,7 +140,8 @@ Status RegistryClient::fetch_token(const Challenge& challenge) {
   };
   auto realm = parameter("realm");
   if (realm.empty())
-    return fail(ErrorCode::network, fmt::format("{} asks for a bearer token without naming a realm", url("")));
+    return fail(ErrorCode::network,
+                fmt::format("{} asks for a bearer token without naming a realm", url("")));
   auto scope = parameter("scope");
   if (scope.empty()) scope = fmt::format("repository:{}:pull", m_repository);
   auto query = fmt::format("scope={}", percent_encode(scope));

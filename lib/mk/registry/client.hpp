@@ -33,8 +33,8 @@ public:
   std::string url(std::string_view path) const;
   // GETs `path` with `headers` and the current token; on a 401 Bearer challenge fetches a token and asks once
   // more. Bodies longer than `max_body` bytes fail the call. Non-2xx answers are returned, not errors.
-  Result<net::HttpResponse> get(std::string_view path, std::vector<std::pair<std::string, std::string>> headers,
-                                size_t max_body);
+  Result<net::HttpResponse> get(std::string_view path,
+                                std::vector<std::pair<std::string, std::string>> headers, size_t max_body);
   // The Authorization header to send with blob downloads (empty before any token was needed).
   std::vector<std::pair<std::string, std::string>> auth_headers() const;
   // Fetches a fresh token for the last challenge (a long pull may outlive a token). False when there is none.

@@ -43,8 +43,8 @@ Status write_all(const fs::path& part, const std::vector<LayoutFile>& files) {
   archive_write_set_format_pax_restricted(writer.get());
   archive_write_set_bytes_in_last_block(writer.get(), 1);
   auto broken = [&](std::string_view what) {
-    return fail(ErrorCode::failure,
-                fmt::format("cannot write {}: {}: {}", part.string(), what, archive_error_string(writer.get())));
+    return fail(ErrorCode::failure, fmt::format("cannot write {}: {}: {}", part.string(), what,
+                                                archive_error_string(writer.get())));
   };
   if (archive_write_open_fd(writer.get(), file.fd) != ARCHIVE_OK) return broken("opening");
   auto now = std::time(nullptr);
@@ -56,8 +56,7 @@ Status write_all(const fs::path& part, const std::vector<LayoutFile>& files) {
       std::error_code ec;
       size = fs::file_size(item.source, ec);
       in.open(item.source, std::ios::binary);
-      if (ec || !in)
-        return fail(ErrorCode::failure, fmt::format("cannot read {}", item.source.string()));
+      if (ec || !in) return fail(ErrorCode::failure, fmt::format("cannot read {}", item.source.string()));
     }
     std::unique_ptr<archive_entry, EntryDeleter> entry(archive_entry_new());
     archive_entry_set_pathname(entry.get(), item.path.c_str());
@@ -99,7 +98,8 @@ Status write_tar_file(const fs::path& archive, const std::vector<LayoutFile>& fi
     std::error_code ec;
     fs::rename(part, archive, ec);
     if (!ec) return {};
-    status = fail(ErrorCode::failure, fmt::format("cannot move {} into place: {}", part.string(), ec.message()));
+    status =
+        fail(ErrorCode::failure, fmt::format("cannot move {} into place: {}", part.string(), ec.message()));
   }
   std::error_code ignored;
   fs::remove(part, ignored);

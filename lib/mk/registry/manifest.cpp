@@ -42,7 +42,8 @@ Result<Descriptor> parse_descriptor(const json& object) {
 } // namespace
 
 std::string manifest_accept_header() {
-  return fmt::format("{}, {}, {}, {}", k_oci_index, k_oci_manifest, k_docker_manifest_list, k_docker_manifest);
+  return fmt::format("{}, {}, {}, {}", k_oci_index, k_oci_manifest, k_docker_manifest_list,
+                     k_docker_manifest);
 }
 
 std::string sha256_hex_of(std::string_view digest) {

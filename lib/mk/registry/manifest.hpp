@@ -48,9 +48,10 @@ struct Manifest {
 // such a manifest (schema 1 manifests included) or a digest is not "sha256:<64 hex>".
 Result<Manifest> parse_manifest(std::string_view body, std::string_view content_type);
 
-// The entry of `manifests` for `os` and `architecture` ("arm64", or "arm64/v8" to ask for a variant): the first
-// entry whose variant matches the requested one, else (no variant asked for) the first without a variant or
-// with arm64's usual "v8", else the first for that os and architecture. None when the index has none.
+// The entry of `manifests` for `os` and `architecture` ("arm64", or "arm64/v8" to ask for a variant): the
+// first entry whose variant matches the requested one, else (no variant asked for) the first without a
+// variant or with arm64's usual "v8", else the first for that os and architecture. None when the index has
+// none.
 std::optional<Descriptor> select_platform(const std::vector<Descriptor>& manifests, std::string_view os,
                                           std::string_view architecture);
 

@@ -104,11 +104,12 @@ struct FetchedManifest {
 
 // GETs the manifest `which` (tag or digest) and checks it against `expected_digest` (when given) and the
 // registry's Docker-Content-Digest header.
-Result<FetchedManifest> fetch_manifest(RegistryClient& client, const std::string& image, const std::string& which,
-                                       const std::string& expected_digest) {
+Result<FetchedManifest> fetch_manifest(RegistryClient& client, const std::string& image,
+                                       const std::string& which, const std::string& expected_digest) {
   auto url = client.url("manifests/" + which);
-  auto response = MK_TRY(client.get("manifests/" + which, {{"Accept", manifest_accept_header()}},
-                                    k_max_manifest_size));
+  auto got = client.get("manifests/" + which, {{"Accept", manifest_accept_header()}}, k_max_manifest_size);
+  if (!got) return fail(std::move(got.error()).wrap(fmt::format("cannot pull {}", image)));
+  auto response = std::move(*got);
   auto status = response.head.status;
   if (status != 200) {
     auto reason = registry_message(response.body);
@@ -119,16 +120,17 @@ Result<FetchedManifest> fetch_manifest(RegistryClient& client, const std::string
   FetchedManifest fetched;
   fetched.digest = "sha256:" + core::sha256_hex(response.body);
   auto mismatch = [&](const std::string& expected) {
-    return fail(ErrorCode::checksum, fmt::format("cannot pull {}: the manifest from {} has digest {}, expected {}",
-                                                 image, url, fetched.digest, expected));
+    return fail(ErrorCode::checksum,
+                fmt::format("cannot pull {}: the manifest from {} has digest {}, expected {}", image, url,
+                            fetched.digest, expected));
   };
   if (!expected_digest.empty() && expected_digest != fetched.digest) return mismatch(expected_digest);
   if (auto it = response.head.headers.find("docker-content-digest");
       it != response.head.headers.end() && it->second.starts_with("sha256:") && it->second != fetched.digest)
     return mismatch(it->second);
   auto content_type = response.head.headers.find("content-type");
-  auto parsed = parse_manifest(response.body,
-                               content_type == response.head.headers.end() ? "" : content_type->second);
+  auto parsed =
+      parse_manifest(response.body, content_type == response.head.headers.end() ? "" : content_type->second);
   if (!parsed) return fail(std::move(parsed.error()).wrap(fmt::format("cannot pull {} from {}", image, url)));
   fetched.manifest = std::move(*parsed);
   fetched.body = std::move(response.body);
@@ -136,8 +138,8 @@ Result<FetchedManifest> fetch_manifest(RegistryClient& client, const std::string
 }
 
 // Makes sure `cache`/sha256/<hex> holds `blob`, fetching it when missing (resuming a partial one).
-Status fetch_blob(RegistryClient& client, const std::string& image, const Descriptor& blob, const fs::path& cache,
-                  Progress& progress) {
+Status fetch_blob(RegistryClient& client, const std::string& image, const Descriptor& blob,
+                  const fs::path& cache, Progress& progress) {
   auto destination = cache / "sha256" / sha256_hex_of(blob.digest);
   net::DownloadOptions options;
   options.expected_sha256 = sha256_hex_of(blob.digest);
@@ -194,9 +196,9 @@ Status pull_from(const std::string& endpoint, const ImageReference& reference, c
   if (chosen.manifest.is_index) {
     auto entry = select_platform(chosen.manifest.manifests, options.os, options.architecture);
     if (!entry)
-      return fail(ErrorCode::network, fmt::format("cannot pull {}: it has no {}/{} image (it has {})", image,
-                                                  options.os, options.architecture,
-                                                  platform_list(chosen.manifest.manifests)));
+      return fail(ErrorCode::network,
+                  fmt::format("cannot pull {}: it has no {}/{} image (it has {})", image, options.os,
+                              options.architecture, platform_list(chosen.manifest.manifests)));
     platform = entry->platform;
     chosen = MK_TRY(fetch_manifest(client, image, entry->digest, entry->digest));
     if (chosen.manifest.is_index)
@@ -225,7 +227,9 @@ Status pull_from(const std::string& endpoint, const ImageReference& reference, c
     auto hex = sha256_hex_of(blob.digest);
     files.push_back({"blobs/sha256/" + hex, {}, cache / "sha256" / hex});
   }
-  return write_tar_file(archive, files);
+  auto written = write_tar_file(archive, files);
+  if (!written) return fail(std::move(written.error()).wrap(fmt::format("cannot pull {}", image)));
+  return {};
 }
 
 // Removes a temporary directory on scope exit.
@@ -266,12 +270,13 @@ Status pull_to_archive(const ImageReference& reference, const fs::path& archive,
   auto endpoints = endpoints_for(reference, options);
   for (size_t i = 0; i < endpoints.size(); ++i) {
     auto status = pull_from(endpoints[i], reference, archive, options, cache);
-    bool may_fall_through = i + 1 < endpoints.size() && !status &&
-                            (status.error().code == ErrorCode::network || status.error().code == ErrorCode::checksum);
+    bool may_fall_through =
+        i + 1 < endpoints.size() && !status &&
+        (status.error().code == ErrorCode::network || status.error().code == ErrorCode::checksum);
     if (!may_fall_through) return status;
     if (options.progress)
-      options.progress(fmt::format("{}: mirror {} failed ({}), trying {}", reference.to_string(), endpoints[i],
-                                   status.error().summary(), endpoints[i + 1]));
+      options.progress(fmt::format("{}: mirror {} failed ({}), trying {}", reference.to_string(),
+                                   endpoints[i], status.error().summary(), endpoints[i + 1]));
   }
   return fail(ErrorCode::failure, "no endpoint to pull from"); // not reached: there is always one
 }

@@ -17,8 +17,8 @@ struct PullOptions {
   std::vector<std::string> insecure_registries; // "host:port" (or "host") spoken to over plain http://
   std::vector<std::string> registry_mirrors;    // http(s) base URLs tried first for docker.io images
   std::string os = "linux";
-  std::string architecture = "amd64"; // "arm64", or "arm/v7" to ask for a variant
-  std::filesystem::path blob_cache;   // shared blob store (sha256/<hex>); empty: a temporary one
+  std::string architecture = "amd64";             // "arm64", or "arm/v7" to ask for a variant
+  std::filesystem::path blob_cache;               // shared blob store (sha256/<hex>); empty: a temporary one
   std::function<void(std::string_view)> progress; // one-liners such as "etcd: 12/40 MB", at most one a second
 };
 

@@ -15,8 +15,12 @@ constexpr std::string_view k_docker_hub = "docker.io";
 constexpr size_t k_max_name_length = 255;
 constexpr size_t k_max_tag_length = 128;
 
-bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
-bool is_alnum(char c) { return is_lower_alnum(c) || (c >= 'A' && c <= 'Z'); }
+bool is_lower_alnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+bool is_alnum(char c) {
+  return is_lower_alnum(c) || (c >= 'A' && c <= 'Z');
+}
 bool is_hex(std::string_view text) {
   return std::ranges::all_of(text, [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
@@ -55,7 +59,8 @@ bool valid_domain(std::string_view domain) {
     auto close = domain.find(']');
     if (close == std::string_view::npos || close == 1) return false;
     auto literal = domain.substr(1, close - 1);
-    if (!std::ranges::all_of(literal, [](char c) { return c == ':' || c == '.' || is_alnum(c); })) return false;
+    if (!std::ranges::all_of(literal, [](char c) { return c == ':' || c == '.' || is_alnum(c); }))
+      return false;
     auto rest = domain.substr(close + 1);
     if (!rest.empty() && !rest.starts_with(':')) return false;
     if (!rest.empty()) port = rest.substr(1);
@@ -129,6 +134,7 @@ Result<ImageReference> parse_reference(std::string_view text) {
   } else {
     reference.registry = std::string(k_docker_hub);
   }
+  if (path.empty()) return invalid("the repository name is empty");
   for (const auto& component : core::split(path, '/'))
     if (!valid_path_component(component))
       return invalid(fmt::format("\"{}\" is not a valid repository name (lower-case letters, digits and "

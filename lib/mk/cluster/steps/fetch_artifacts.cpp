@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "mk/cluster/binaries.hpp"
+#include "mk/cluster/cache.hpp"
 #include "mk/cluster/preload.hpp"
 #include "mk/cluster/steps/steps.hpp"
 
@@ -25,7 +26,15 @@ public:
       return context.driver.ensure_image(context.config.base_image, [&](std::string_view line) { ui.info(std::string(line)); });
     });
     auto kubernetes = std::async(std::launch::async, [&]() -> Status {
-      switch (find_preload(paths, context.plan.preload)) {
+      auto directory = paths.binaries_cache(context.version.to_string());
+      // the cache first: with the binaries cached (and no cached preload), no preload is looked for
+      auto availability = PreloadAvailability::cached;
+      if (find_preload(paths, context.plan.preload, false) != PreloadAvailability::cached &&
+          binaries_cached(context.plan.binaries, directory))
+        availability = PreloadAvailability::absent;
+      else
+        availability = find_preload(paths, context.plan.preload, true);
+      switch (availability) {
       case PreloadAvailability::cached:
       case PreloadAvailability::remote:
         context.preload = MK_TRY(fetch_preload(paths, context.plan.preload, ui, transfers));
@@ -33,8 +42,7 @@ public:
       case PreloadAvailability::absent:
         break;
       }
-      ui.info(fmt::format("No preload for Kubernetes {}: fetching the binaries, then the images", context.version.to_string()));
-      auto directory = paths.binaries_cache(context.version.to_string());
+      ui.info(fmt::format("Without a preload for Kubernetes {}: binaries and images one by one", context.version.to_string()));
       MK_TRY(ensure_binaries(context.plan.binaries, directory, transfers));
       context.host_binaries = directory;
       return {};
@@ -42,7 +50,10 @@ public:
     auto image_result = image.get();
     auto kubernetes_result = kubernetes.get();
     if (!image_result) return image_result;
-    return kubernetes_result;
+    if (!kubernetes_result) return kubernetes_result;
+    auto version = context.version.to_string();
+    return record_cached(paths, version, context.config.base_image,
+                         plan_cache_files(paths, context.plan, version, !context.preload.empty()));
   }
 };
 } // namespace

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "mk/cluster/cache.hpp"
+
+#include "mk/archive/tar.hpp"
+#include "mk/cluster/image_cache.hpp"
+#include "mk/cluster/preload.hpp"
+#include "mk/core/fs.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace mk::cluster {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+constexpr const char* k_manifest_name = "mk-cache.json";
+constexpr const char* k_node_image_name = "node-image.tar";
+
+fs::path record_path(const core::Paths& paths, std::string_view version) {
+  return paths.cache_dir() / "versions" / (std::string(version) + ".json");
+}
+
+VersionCache from_json(const json& document) {
+  VersionCache cache;
+  cache.version = document.value("version", "");
+  cache.base_image = document.value("base_image", "");
+  for (const auto& file : document.value("files", json::array())) cache.files.insert(file.get<std::string>());
+  return cache;
+}
+
+json to_json(const VersionCache& cache) {
+  return {{"format", 1}, {"version", cache.version}, {"base_image", cache.base_image}, {"files", cache.files}};
+}
+
+Result<VersionCache> load(const core::Paths& paths, std::string_view version) {
+  auto text = core::read_file(record_path(paths, version));
+  if (!text) return VersionCache{std::string(version), {}, {}};
+  auto document = json::parse(*text, nullptr, false);
+  if (document.is_discarded()) return fail(ErrorCode::failure, fmt::format("{} is corrupt", record_path(paths, version).string()));
+  return from_json(document);
+}
+
+Status merge_record(const core::Paths& paths, const VersionCache& added) {
+  auto lock = MK_TRY(core::FileLock::acquire(paths.locks_dir() / "cache-record.lock", 1min, [] {}));
+  auto cache = MK_TRY(load(paths, added.version));
+  if (!added.base_image.empty()) cache.base_image = added.base_image;
+  cache.files.insert(added.files.begin(), added.files.end());
+  return core::write_file_atomic(record_path(paths, added.version), to_json(cache).dump(2) + "\n");
+}
+} // namespace
+
+Status record_cached(const core::Paths& paths, const std::string& version, const std::string& base_image,
+                     const std::vector<fs::path>& files) {
+  VersionCache added{version, base_image, {}};
+  for (const auto& file : files) added.files.insert(fs::relative(file, paths.cache_dir()).string());
+  return merge_record(paths, added);
+}
+
+std::vector<fs::path> plan_cache_files(const core::Paths& paths, const mirror::Plan& plan, const std::string& version,
+                                       bool with_preload) {
+  std::vector<fs::path> files;
+  if (with_preload) {
+    auto tarball = preload_cache_path(paths, plan.preload);
+    files = {tarball, fs::path(tarball.string() + ".record")};
+  } else {
+    auto directory = paths.binaries_cache(version);
+    for (const auto& binary : plan.binaries) {
+      files.push_back(directory / binary.name);
+      files.push_back(directory / (binary.name + ".sha256"));
+    }
+  }
+  for (const auto& image : plan.images)
+    if (auto archive = cached_image_archive(paths, image)) files.push_back(*archive);
+  return files;
+}
+
+std::vector<CacheEntry> list_cache(const core::Paths& paths) {
+  std::vector<CacheEntry> entries;
+  std::error_code ec;
+  for (const auto& record : fs::directory_iterator(paths.cache_dir() / "versions", ec)) {
+    auto cache = load(paths, record.path().stem().string());
+    if (!cache) continue;
+    if (!cache->base_image.empty()) entries.push_back({"node image", cache->base_image, cache->version, 0});
+    for (const auto& file : cache->files) {
+      auto path = paths.cache_dir() / file;
+      auto size = fs::file_size(path, ec);
+      if (ec) continue; // removed since
+      auto name = path.filename().string();
+      if (name.ends_with(".sha256") || name.ends_with(".record")) continue;
+      auto top = file.substr(0, file.find('/'));
+      std::string kind = top == "preloaded-tarball" ? "preload" : top == "images" ? "image" : "binary";
+      entries.push_back({kind, kind == "binary" ? name : name, cache->version, size});
+    }
+  }
+  return entries;
+}
+
+Status export_cache(Env& env, driver::Driver& driver, const std::string& version, const fs::path& file) {
+  auto cache = MK_TRY(load(env.paths, version));
+  std::vector<archive::TarFile> files;
+  for (const auto& relative : cache.files)
+    if (fs::exists(env.paths.cache_dir() / relative))
+      files.push_back({"cache/" + relative, env.paths.cache_dir() / relative});
+  if (files.empty())
+    return fail(Error{ErrorCode::not_found, fmt::format("nothing is cached for Kubernetes {}", version), {}, {},
+                      fmt::format("fill the cache first: mk start --download-only --kubernetes-version={}", version)});
+  auto staging = env.paths.cache_dir() / "export.tmp";
+  fs::create_directories(staging);
+  auto cleanup = [&] { std::error_code ec; fs::remove_all(staging, ec); };
+  if (!cache.base_image.empty()) {
+    if (auto saved = driver.save_image(cache.base_image, staging / k_node_image_name); !saved) {
+      cleanup();
+      return saved;
+    }
+    files.push_back({k_node_image_name, staging / k_node_image_name});
+  }
+  auto manifest = staging / k_manifest_name;
+  MK_TRY(core::write_file_atomic(manifest, to_json(cache).dump(2) + "\n"));
+  files.insert(files.begin(), {k_manifest_name, manifest});
+  auto written = archive::write_tar_file(file, files);
+  cleanup();
+  return written;
+}
+
+Result<std::string> import_cache(Env& env, driver::Driver& driver, const fs::path& file) {
+  auto staging = env.paths.cache_dir() / "import.tmp";
+  std::error_code ec;
+  fs::remove_all(staging, ec);
+  auto cleanup = [&] { fs::remove_all(staging, ec); };
+  auto extracted = archive::extract_tar_file(file, staging);
+  if (!extracted) {
+    cleanup();
+    return fail(std::move(extracted).error());
+  }
+  auto text = core::read_file(staging / k_manifest_name);
+  auto document = text ? json::parse(*text, nullptr, false) : json();
+  if (!text || document.is_discarded() || document.value("format", 0) != 1) {
+    cleanup();
+    return fail(ErrorCode::usage, fmt::format("{} is not a cache exported by mk (no valid {})", file.string(), k_manifest_name));
+  }
+  auto cache = from_json(document);
+  for (const auto& relative : cache.files) {
+    auto from = staging / "cache" / relative;
+    if (!fs::exists(from)) continue;
+    fs::create_directories((env.paths.cache_dir() / relative).parent_path());
+    fs::rename(from, env.paths.cache_dir() / relative, ec);
+    if (ec) {
+      cleanup();
+      return fail(ErrorCode::failure, fmt::format("cannot import {}: {}", relative, ec.message()));
+    }
+  }
+  if (fs::exists(staging / k_node_image_name))
+    if (auto loaded = driver.load_image(staging / k_node_image_name); !loaded) {
+      cleanup();
+      return fail(std::move(loaded).error());
+    }
+  cleanup();
+  MK_TRY(merge_record(env.paths, cache));
+  return cache.version;
+}
+
+} // namespace mk::cluster
