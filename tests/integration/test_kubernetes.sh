@@ -2,12 +2,10 @@
 # SPDX-License-Identifier: Apache-2.0
 # A real Kubernetes control plane from the local release (scripts/testenv/up.sh), reached through mk's mirror flags:
 # start -> node Ready, a pod Running, default StorageClass, status, served certificates -> stop -> start -> a second
-# profile beside it -> delete both. The local release has no CoreDNS image: its pods stay pending and nothing waits
-# for them.
+# profile beside it -> delete both. No preload (the fallback path: binaries and image pulls). The local release has
+# no CoreDNS image: its pods stay pending and nothing waits for them.
 source "$(dirname "$0")/lib.sh"
-for v in MK_TEST_K8S_VERSION MK_TEST_IMAGE_REPOSITORY MK_TEST_REGISTRY MK_TEST_BINARY_MIRROR MK_TEST_KUBECTL; do
-  [ -n "${!v:-}" ] || fail "$v is not set (source \$MK_TESTENV_CACHE/run/env.sh from scripts/testenv/up.sh)"
-done
+require_release
 a=it-k8s-a; b=it-k8s-b; use_profile $a; use_profile $b
 export KUBECONFIG=$MK_HOME/kubeconfig
 cat >"$KUBECONFIG" <<'YAML'
@@ -25,9 +23,7 @@ users:
   user: {token: secret-token}
 YAML
 kubectl() { "$MK_TEST_KUBECTL" "$@"; }
-start_flags=(--kubernetes-version="$MK_TEST_K8S_VERSION" --base-image="$MK_TEST_BASE_IMAGE"
-  --image-repository="$MK_TEST_IMAGE_REPOSITORY" --insecure-registry="$MK_TEST_REGISTRY"
-  --binary-mirror="$MK_TEST_BINARY_MIRROR")
+start_flags=("${release_flags[@]}" --preload-mirror="$MK_TEST_NO_PRELOAD_MIRROR")
 sysctls_before=$(host_sysctls)
 
 note "start $a"

@@ -11,7 +11,7 @@ using drivers::oci::Security;
 
 namespace {
 driver::NodeSpec spec() {
-  return {"dev", "dev", "mk-local/node:1", "dev", "192.168.58.2", 2, 3072, {22, 8443, 2376, 5000, 32443}};
+  return {"dev", "dev", "mk-local/node:1", "dev", "192.168.58.2", 2, 3072, {22, 8443, 2376, 5000, 32443}, ""};
 }
 bool has(const std::vector<std::string>& args, const std::string& word) {
   return std::find(args.begin(), args.end(), word) != args.end();

@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# A start that uses the preload (served by the local mirror): the images come out of the preload, tagged with the
+# chosen repository's names, so the registry gets no request for any control-plane image.
+source "$(dirname "$0")/lib.sh"
+require_release
+p=it-preload; use_profile $p
+registry_mark=$(log_mark "$MK_TEST_REGISTRY_LOG")
+mirror_mark=$(log_mark "$MK_TEST_MIRROR_ACCESS_LOG")
+run_mk start start -p $p "${release_flags[@]}" --preload-mirror="$MK_TEST_PRELOAD_MIRROR"
+echo "$start_out"
+[ "$start_rc" = 0 ] || fail "start failed ($start_rc): $start_err"
+assert_not_contains "$start_out" "Without a preload"
+
+note "the preload was fetched from the mirror, with its checksum; no binary was"
+mirror_requests=$(log_since "$MK_TEST_MIRROR_ACCESS_LOG" "$mirror_mark")
+echo "$mirror_requests"
+assert_contains "$mirror_requests" "GET /preload/v18/$MK_TEST_K8S_VERSION/preloaded-images-k8s-v18-$MK_TEST_K8S_VERSION-containerd-overlay2-amd64.tar.lz4 "
+assert_contains "$mirror_requests" ".tar.lz4.sha256"
+assert_not_contains "$mirror_requests" "/bin/linux/amd64/kube"
+
+note "no image was pulled for the control plane"
+manifests=$(log_since "$MK_TEST_REGISTRY_LOG" "$registry_mark" | grep -oE '"(GET|HEAD) /v2/[^ ]*/manifests/[^ ]*' | sort -u || true)
+echo "manifest requests: ${manifests:-none}"
+if echo "$manifests" | grep -E '/(kube-apiserver|kube-controller-manager|kube-scheduler|kube-proxy|pause|etcd)/'; then
+  fail "control-plane images were pulled although the preload holds them"
+fi
+images=$(mk ssh -p $p -- sudo ctr -n k8s.io images ls -q)
+assert_contains "$images" "$MK_TEST_IMAGE_REPOSITORY/kube-apiserver:$MK_TEST_K8S_VERSION"
+assert_contains "$images" "k8s.gcr.io/kube-apiserver:$MK_TEST_K8S_VERSION"
+
+note "the cluster works"
+run_mk st status -p $p
+assert_eq "$st_rc" 0 "status: $st_out"
+assert_eq "$("$MK_TEST_KUBECTL" get node $p -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}')" True
+assert_contains "$(mk cache list)" "preload"
+mk delete -p $p >/dev/null
+assert_eq "$(objects_of $p)" ""
+echo PASS
