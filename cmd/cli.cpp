@@ -43,6 +43,8 @@ std::unique_ptr<CLI::App> build_app(Invocation& in) {
                     "A mirror for docker.io pulls in the node, http(s)://host[:port]; repeatable");
   start->add_option("--preload-mirror", f.preload_mirror,
                     "Base URL of preload tarballs (layout <base>/<preload version>/<k8s version>/<name> + .sha256)");
+  start->add_flag("--preload", f.preload,
+                  "Use a preload tarball when one exists (default true); --preload=false fetches binaries and images one by one");
   start->add_flag("--download-only", f.download_only,
                   "Fill the cache for this version (node image, preload or binaries + images); create nothing");
   start->add_flag("--dry-run", f.dry_run, "Validate and print every image and URL a start would fetch; touch nothing");

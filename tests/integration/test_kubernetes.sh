@@ -84,6 +84,8 @@ assert_eq "$(host_sysctls)" "$sysctls_before" "host sysctls changed"
 
 note "stop, status, start again"
 mk stop -p $a >/dev/null
+exit_code=$(docker inspect $a --format '{{.State.ExitCode}}')
+[ "$exit_code" != 137 ] || fail "the node was killed on stop instead of shutting down (exit 137)"
 run_mk st status -p $a
 [ "$st_rc" != 0 ] || fail "status of a stopped cluster exits 0"
 assert_eq "$st_rc" 7 "status exit code of a stopped cluster"

@@ -7,7 +7,7 @@ require_release
 p=it-preload; use_profile $p
 registry_mark=$(log_mark "$MK_TEST_REGISTRY_LOG")
 mirror_mark=$(log_mark "$MK_TEST_MIRROR_ACCESS_LOG")
-run_mk start start -p $p "${release_flags[@]}" --preload-mirror="$MK_TEST_PRELOAD_MIRROR"
+run_mk start start -p $p "${release_flags[@]}" --preload-mirror="$MK_TEST_PRELOAD_MIRROR" --registry-mirror="http://$MK_TEST_REGISTRY"
 echo "$start_out"
 [ "$start_rc" = 0 ] || fail "start failed ($start_rc): $start_err"
 assert_not_contains "$start_out" "Without a preload"
@@ -28,6 +28,10 @@ fi
 images=$(mk ssh -p $p -- sudo ctr -n k8s.io images ls -q)
 assert_contains "$images" "$MK_TEST_IMAGE_REPOSITORY/kube-apiserver:$MK_TEST_K8S_VERSION"
 assert_contains "$images" "k8s.gcr.io/kube-apiserver:$MK_TEST_K8S_VERSION"
+
+note "--registry-mirror is configured for docker.io pulls in the node's containerd"
+assert_contains "$(mk ssh -p $p -- cat /etc/containerd/certs.d/docker.io/hosts.toml)" "[host.\"http://$MK_TEST_REGISTRY\"]"
+assert_contains "$(cat "$MK_HOME/profiles/$p/config.json")" "http://$MK_TEST_REGISTRY"
 
 note "the cluster works"
 run_mk st status -p $p

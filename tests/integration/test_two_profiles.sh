@@ -23,6 +23,12 @@ assert_eq "$(objects_of $a)" "" "objects of $a left"
 run_mk st status -p $b
 assert_eq "$st_rc" 0 "$b must stay healthy"
 assert_eq "$(mk ssh -p $b -- hostname)" $b
-mk delete -p $b >/dev/null
-assert_eq "$(objects_of $b)" ""
+
+note "delete --all removes every profile and every object mk created"
+mk start -p $a --no-kubernetes --base-image="$MK_TEST_BASE_IMAGE" >/dev/null
+run_mk all delete --all
+assert_eq "$all_rc" 0 "delete --all: $all_err"
+assert_eq "$(objects_of $a)$(objects_of $b)" "" "objects left after delete --all"
+assert_eq "$(docker ps -aq --filter label=created_by.mk=true)" "" "containers created by mk left"
+[ -z "$(ls "$MK_HOME/profiles" 2>/dev/null)" ] || fail "profiles left after delete --all"
 echo PASS

@@ -56,7 +56,7 @@ Status download_only(Env& env, driver::Driver& driver, const StartRequest& reque
   });
   bool preload = false;
   auto kubernetes = [&]() -> Status {
-    if (find_preload(env.paths, plan.preload) != PreloadAvailability::absent) {
+    if (request.preload && find_preload(env.paths, plan.preload) != PreloadAvailability::absent) {
       MK_TRY(fetch_preload(env.paths, plan.preload, env.ui, transfers));
       preload = true;
       return {};

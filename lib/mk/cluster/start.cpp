@@ -100,7 +100,9 @@ Result<std::string> dry_run(Env& env, const StartRequest& request) {
     config = new_cluster_config(request, request.driver, selection);
   }
   if (!config.kubernetes_enabled) return fmt::format("base image: {}\n", config.base_image);
-  return mirror::format_plan(MK_TRY(plan_of(config)));
+  auto plan = MK_TRY(plan_of(config));
+  if (!request.preload) plan.preload = {};
+  return mirror::format_plan(plan);
 }
 
 } // namespace mk::cluster

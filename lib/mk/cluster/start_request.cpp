@@ -110,6 +110,7 @@ Result<StartRequest> validate_start_flags(const StartFlags& flags, const HostFac
   request.keep_context = flags.keep_context;
   request.download_only = flags.download_only;
   request.dry_run = flags.dry_run;
+  request.preload = flags.preload;
   if (flags.download_only && flags.dry_run) return fail(ErrorCode::usage, "--download-only cannot be combined with --dry-run");
   if ((flags.download_only || flags.dry_run) && flags.no_kubernetes)
     return fail(ErrorCode::usage, fmt::format("--{} needs Kubernetes: drop --no-kubernetes", flags.dry_run ? "dry-run" : "download-only"));

@@ -29,6 +29,7 @@ struct StartFlags {
   std::string preload_mirror;
   bool download_only = false;
   bool dry_run = false;
+  bool preload = true;
 };
 
 // Facts about this machine that validation needs.
@@ -60,6 +61,7 @@ struct StartRequest {
   std::string preload_mirror;                   // http(s) base URL without trailing slash
   bool download_only = false;                   // fill the cache, create nothing
   bool dry_run = false;                         // print the plan, touch nothing
+  bool preload = true;                          // false: binaries and images one by one, even when a preload exists
 };
 
 // Checks every flag before anything is created; usage error naming the flag otherwise.

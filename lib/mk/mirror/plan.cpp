@@ -50,7 +50,8 @@ Plan resolve(const k8s::Version& version, const Sources& sources, const std::vec
 
 std::string format_plan(const Plan& plan) {
   std::string text = fmt::format("base image: {}\n", plan.base_image);
-  text += fmt::format("preload: {}\npreload checksum: {}\n", plan.preload.url, plan.preload.checksum_url);
+  if (!plan.preload.url.empty())
+    text += fmt::format("preload: {}\npreload checksum: {}\n", plan.preload.url, plan.preload.checksum_url);
   for (const auto& binary : plan.binaries)
     text += fmt::format("binary: {}\nbinary checksum: {}\n", binary.url, binary.checksum_url);
   for (const auto& image : plan.images) text += fmt::format("image: {}\n", image);

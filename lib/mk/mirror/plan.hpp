@@ -36,7 +36,7 @@ struct RemoteFile {
 // the fallback when no preload exists for the version. Every download mk makes comes from here.
 struct Plan {
   std::string base_image;
-  RemoteFile preload;
+  RemoteFile preload;                      // empty url: no preload is to be used
   std::vector<RemoteFile> binaries;        // kubeadm, kubelet, kubectl
   k8s::ControlPlaneImages control_plane;
   std::vector<std::string> images;         // the control plane's images (incl. pause, etcd, CoreDNS)

@@ -28,9 +28,11 @@ public:
     auto kubernetes = std::async(std::launch::async, [&]() -> Status {
       auto directory = paths.binaries_cache(context.version.to_string());
       // the cache first: with the binaries cached (and no cached preload), no preload is looked for
-      auto availability = PreloadAvailability::cached;
-      if (find_preload(paths, context.plan.preload, false) != PreloadAvailability::cached &&
-          binaries_cached(context.plan.binaries, directory))
+      auto availability = PreloadAvailability::absent;
+      if (!context.request.preload)
+        availability = PreloadAvailability::absent;
+      else if (find_preload(paths, context.plan.preload, false) != PreloadAvailability::cached &&
+               binaries_cached(context.plan.binaries, directory))
         availability = PreloadAvailability::absent;
       else
         availability = find_preload(paths, context.plan.preload, true);
