@@ -95,7 +95,7 @@ TEST_CASE("mirror selection probes the country's repositories and falls back wit
   CHECK(none->notes == std::vector<std::string>{"Using image repository registry.cn-hangzhou.aliyuncs.com/google_containers"});
 }
 
-TEST_CASE("--image-repository=auto tries upstream first, then the countries", "[mirror]") {
+TEST_CASE("image-repository auto tries upstream first, then the countries", "[mirror]") {
   auto upstream = mirror::select_sources({"", "auto", "", "", ""}, [](std::string_view r) { return r == "registry.k8s.io"; });
   REQUIRE(upstream);
   CHECK(upstream->sources.image_repository.empty());
