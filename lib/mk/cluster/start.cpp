@@ -62,6 +62,14 @@ Status start(Env& env, driver::Driver& driver, const StartRequest& request) {
     context.config = std::move(*existing);
     if (!context.config.primary()) context.config.nodes.push_back({config::node_name(request.profile, 0), {}, true, {}});
     context.node_state = MK_TRY(driver.inspect_node(context.primary().name)).state;
+    if (context.config.kubernetes_enabled && !context.config.kubernetes.initialized &&
+        context.node_state != driver::State::nonexistent) {
+      // an earlier start was killed before kubeadm init completed: a half-initialised node cannot be reset (the
+      // node image's crictl cannot stop pods), so it is created afresh
+      env.ui.warning(fmt::format("node {} never finished bootstrapping Kubernetes: creating it again", context.primary().name));
+      MK_TRY(driver.remove_node(context.primary().name));
+      context.node_state = driver::State::nonexistent;
+    }
     if (context.node_state == driver::State::paused)
       return fail(ErrorCode::conflict, fmt::format("node {} is paused; unpause it first", context.primary().name));
   } else {

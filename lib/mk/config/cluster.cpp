@@ -22,6 +22,7 @@ static json to_json(const KubernetesConfig& k) {
           {"binary_mirror", k.binary_mirror},
           {"preload_mirror", k.preload_mirror},
           {"image_mirror_country", k.image_mirror_country},
+          {"initialized", k.initialized},
           {"apiserver_port", k.apiserver_port},
           {"service_cidr", k.service_cidr},
           {"pod_cidr", k.pod_cidr},
@@ -77,6 +78,7 @@ Result<ClusterConfig> cluster_from_json_text(std::string_view text) {
       read(*k, "binary_mirror", c.kubernetes.binary_mirror);
       read(*k, "preload_mirror", c.kubernetes.preload_mirror);
       read(*k, "image_mirror_country", c.kubernetes.image_mirror_country);
+      read(*k, "initialized", c.kubernetes.initialized);
       read(*k, "apiserver_port", c.kubernetes.apiserver_port);
       read(*k, "service_cidr", c.kubernetes.service_cidr);
       read(*k, "pod_cidr", c.kubernetes.pod_cidr);

@@ -29,6 +29,7 @@ struct KubernetesConfig {
   std::string binary_mirror;                     // replaces the official release host for kubeadm/kubelet/kubectl
   std::string preload_mirror;                    // replaces the preload bucket
   std::string image_mirror_country;              // the mirror country whose sources the cluster uses, or empty
+  bool initialized = false;                      // kubeadm init completed on the primary node
   int apiserver_port = 8443;
   std::string service_cidr = "10.96.0.0/12";
   std::string pod_cidr = "10.244.0.0/16";

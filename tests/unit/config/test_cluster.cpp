@@ -27,6 +27,7 @@ config::ClusterConfig sample() {
   c.kubernetes.binary_mirror = "http://127.0.0.1:8080/release";
   c.kubernetes.preload_mirror = "http://127.0.0.1:8080/preload";
   c.kubernetes.image_mirror_country = "cn";
+  c.kubernetes.initialized = true;
   c.kubernetes.registry_mirrors = {"https://mirror.example"};
   c.addons = {{"storage-provisioner", true}, {"default-storageclass", true}};
   c.nodes.push_back({"dev", "192.168.58.2", true, {{22, 32770}, {8443, 32771}}});

@@ -43,7 +43,8 @@ public:
                                  context.config.name);
       return fail(std::move(error));
     }
-    return {};
+    context.config.kubernetes.initialized = true;
+    return context.save();
   }
 };
 } // namespace

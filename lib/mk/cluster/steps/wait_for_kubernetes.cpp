@@ -16,13 +16,18 @@ namespace {
 constexpr auto k_timeout = 6min;
 constexpr auto k_interval = 250ms;
 
-// The error of a wait that ran out of time, with the kubelet's last log lines.
+// The error of a wait that ran out of time, with the kubelet's and the API server's last log lines.
 Error timed_out(StartContext& context, std::string_view what, std::string_view last) {
-  auto logs = context.node->run({{"journalctl", "-u", "kubelet", "-n", "15", "--no-pager", "-o", "cat"}, {}, {}, 20s, {}});
+  auto kubelet = context.node->run({{"journalctl", "-u", "kubelet", "-n", "12", "--no-pager", "-o", "cat"}, {}, {}, 20s, {}});
+  auto apiserver = context.node->run(
+      {{"sh", "-c", "tail -q -n 8 /var/log/pods/kube-system_kube-apiserver-*/kube-apiserver/*.log 2>/dev/null"}, {}, {}, 20s, {}});
+  auto text = [](const Result<exec::RunResult>& r) {
+    return core::indent(r && !core::trim(r->out).empty() ? r->out : std::string("(none)"), "    ");
+  };
   return Error{ErrorCode::timeout,
-               fmt::format("{} within {} s (last: {}); the kubelet's last log lines:\n{}", what,
-                           std::chrono::duration_cast<std::chrono::seconds>(k_timeout).count(), last,
-                           core::indent(logs ? logs->out : std::string("(unavailable)"), "    ")),
+               fmt::format("{} within {} s (last: {}); the kubelet's last log lines:\n{}  the API server's:\n{}", what,
+                           std::chrono::duration_cast<std::chrono::seconds>(k_timeout).count(), last, text(kubelet),
+                           text(apiserver)),
                {}, {}, {}};
 }
 
