@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cmd/app.hpp"
 #include "mk/cluster/access.hpp"
+
+#include "cmd/app.hpp"
 #include "mk/cluster/kubectl.hpp"
 #include "mk/cluster/status.hpp"
 
@@ -20,7 +21,8 @@ Result<int> run_ssh(App& app) {
 }
 
 Result<int> run_kubectl(App& app) {
-  auto argv = MK_TRY(cluster::kubectl_command(app.env(), app.invocation().profile, app.invocation().arguments));
+  auto argv =
+      MK_TRY(cluster::kubectl_command(app.env(), app.invocation().profile, app.invocation().arguments));
   std::fflush(stdout);
   return fail(exec::exec_replace(argv));
 }

@@ -8,7 +8,8 @@ namespace mk::cmd {
 
 App::App(const Invocation& invocation)
     : m_invocation(invocation), m_log(invocation.verbosity), m_host(m_log),
-      m_reporter(invocation.output == "json" ? ui::make_silent_reporter() : ui::make_console_reporter(stdout)),
+      m_reporter(invocation.output == "json" ? ui::make_silent_reporter()
+                                             : ui::make_console_reporter(stdout)),
       m_env{core::Paths::from_environment(), m_log, m_host, *m_reporter} {}
 
 driver::Driver* App::driver_named(std::string_view name) {

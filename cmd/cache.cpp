@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cmd/app.hpp"
 #include "mk/cluster/cache.hpp"
+
+#include "cmd/app.hpp"
 #include "mk/k8s/version.hpp"
 #include "mk/ui/transfers.hpp"
 
@@ -16,10 +17,12 @@ Result<int> run_cache_list(App& app) {
     return 0;
   }
   size_t width = 4;
-  for (const auto& e : entries) width = std::max(width, e.name.size());
+  for (const auto& e : entries)
+    width = std::max(width, e.name.size());
   fmt::print("{:<8}  {:<10}  {:<{}}  {}\n", "VERSION", "KIND", "NAME", width, "SIZE");
   for (const auto& e : entries)
-    fmt::print("{:<8}  {:<10}  {:<{}}  {}\n", e.version, e.kind, e.name, width, e.bytes ? ui::Transfers::bytes(e.bytes) : "-");
+    fmt::print("{:<8}  {:<10}  {:<{}}  {}\n", e.version, e.kind, e.name, width,
+               e.bytes ? ui::Transfers::bytes(e.bytes) : "-");
   return 0;
 }
 
@@ -32,7 +35,8 @@ static Result<driver::Driver*> available_driver(App& app) {
 Result<int> run_cache_export(App& app) {
   auto version = MK_TRY(k8s::parse_version(app.invocation().start.kubernetes_version)).to_string();
   auto* driver = MK_TRY(available_driver(app));
-  app.env().ui.step_started(fmt::format("Exporting the cache of Kubernetes {} to {}", version, app.invocation().file));
+  app.env().ui.step_started(
+      fmt::format("Exporting the cache of Kubernetes {} to {}", version, app.invocation().file));
   auto exported = cluster::export_cache(app.env(), *driver, version, app.invocation().file);
   app.env().ui.step_finished(exported.has_value());
   if (!exported) return fail(std::move(exported).error());
@@ -45,7 +49,8 @@ Result<int> run_cache_import(App& app) {
   auto imported = cluster::import_cache(app.env(), *driver, app.invocation().file);
   app.env().ui.step_finished(imported.has_value());
   if (!imported) return fail(std::move(imported).error());
-  fmt::print("Kubernetes {} is cached: mk start --kubernetes-version={} needs no network.\n", *imported, *imported);
+  fmt::print("Kubernetes {} is cached: mk start --kubernetes-version={} needs no network.\n", *imported,
+             *imported);
   return 0;
 }
 

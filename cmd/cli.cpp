@@ -28,35 +28,48 @@ std::unique_ptr<CLI::App> build_app(Invocation& in) {
   start->add_option("--kubernetes-version", f.kubernetes_version,
                     "Kubernetes version: vX.Y.Z, X.Y.Z, stable or latest (default: stable, v1.35.1)");
   start->add_option("--cpus", f.cpus, "CPUs for the node: a number, max or no-limit (default 2)");
-  start->add_option("--memory", f.memory, "Memory for the node, e.g. 4096mb or 4g, or no-limit (default: a quarter of the machine, at least 3072mb)");
-  start->add_option("--subnet", f.subnet, "Private subnet of the cluster network (default: the first free 192.168.x.0/24)");
+  start->add_option("--memory", f.memory,
+                    "Memory for the node, e.g. 4096mb or 4g, or no-limit (default: a quarter of the machine, "
+                    "at least 3072mb)");
+  start->add_option("--subnet", f.subnet,
+                    "Private subnet of the cluster network (default: the first free 192.168.x.0/24)");
   start->add_option("--static-ip", f.static_ip, "Fixed private IP of the node (its /24 becomes the subnet)");
-  start->add_option("--image-repository", f.image_repository,
-                    "Registry (and path) for every control-plane and addon image, e.g. registry.example.com/k8s, or auto");
+  start->add_option(
+      "--image-repository", f.image_repository,
+      "Registry (and path) for every control-plane and addon image, e.g. registry.example.com/k8s, or auto");
   start->add_option("--insecure-registry", f.insecure_registries,
                     "A registry (host:port) the node reaches over plain HTTP; repeatable");
   start->add_option("--binary-mirror", f.binary_mirror,
                     "Base URL replacing https://dl.k8s.io/release for kubeadm, kubelet and kubectl");
-  start->add_option("--image-mirror-country", f.image_mirror_country,
-                    "Take every download from this country's mirrors (cn: Aliyun): node image, images, binaries, preload");
+  start->add_option(
+      "--image-mirror-country", f.image_mirror_country,
+      "Take every download from this country's mirrors (cn: Aliyun): node image, images, binaries, preload");
   start->add_option("--registry-mirror", f.registry_mirrors,
                     "A mirror for docker.io pulls in the node, http(s)://host[:port]; repeatable");
-  start->add_option("--preload-mirror", f.preload_mirror,
-                    "Base URL of preload tarballs (layout <base>/<preload version>/<k8s version>/<name> + .sha256)");
+  start->add_option(
+      "--preload-mirror", f.preload_mirror,
+      "Base URL of preload tarballs (layout <base>/<preload version>/<k8s version>/<name> + .sha256)");
   start->add_flag("--preload", f.preload,
-                  "Use a preload tarball when one exists (default true); --preload=false fetches binaries and images one by one");
-  start->add_flag("--download-only", f.download_only,
-                  "Fill the cache for this version (node image, preload or binaries + images); create nothing");
-  start->add_flag("--dry-run", f.dry_run, "Validate and print every image and URL a start would fetch; touch nothing");
-  start->add_flag("--keep-context", f.keep_context, "Add the cluster to the kubeconfig without making it the current context");
-  start->add_flag("--force", f.force, "Go on despite failed checks, e.g. an unsupported --kubernetes-version (never needed for root)");
+                  "Use a preload tarball when one exists (default true); --preload=false fetches binaries "
+                  "and images one by one");
+  start->add_flag(
+      "--download-only", f.download_only,
+      "Fill the cache for this version (node image, preload or binaries + images); create nothing");
+  start->add_flag("--dry-run", f.dry_run,
+                  "Validate and print every image and URL a start would fetch; touch nothing");
+  start->add_flag("--keep-context", f.keep_context,
+                  "Add the cluster to the kubeconfig without making it the current context");
+  start->add_flag(
+      "--force", f.force,
+      "Go on despite failed checks, e.g. an unsupported --kubernetes-version (never needed for root)");
 
   app->add_subcommand("stop", "Stop a running cluster, keeping its state");
   auto* remove = app->add_subcommand("delete", "Delete a cluster and everything mk created for it");
   remove->add_flag("--all", in.all, "Delete every profile and every object mk created");
 
   auto* status = app->add_subcommand("status", "Show the state of a cluster's nodes and components");
-  status->add_option("-o,--output", in.output, "Output format: text or json")->check(CLI::IsMember({"text", "json"}));
+  status->add_option("-o,--output", in.output, "Output format: text or json")
+      ->check(CLI::IsMember({"text", "json"}));
 
   auto* ssh = app->add_subcommand("ssh", "Log into a node, or run a command there: mk ssh -- CMD...");
   ssh->add_option("-n,--node", in.node, "The node (default: the primary node)");
@@ -66,7 +79,8 @@ std::unique_ptr<CLI::App> build_app(Invocation& in) {
   node->require_subcommand(1);
   node->add_subcommand("list", "List the nodes: <name> TAB <ip>");
 
-  auto* kubectl = app->add_subcommand("kubectl", "Run a kubectl of the cluster's version: mk kubectl -- ARGS...");
+  auto* kubectl =
+      app->add_subcommand("kubectl", "Run a kubectl of the cluster's version: mk kubectl -- ARGS...");
   kubectl->add_option("arguments", in.arguments, "kubectl's arguments (after --)");
 
   auto* ip = app->add_subcommand("ip", "Print the IP address of a node");
@@ -75,22 +89,31 @@ std::unique_ptr<CLI::App> build_app(Invocation& in) {
   auto* profile = app->add_subcommand("profile", "Manage profiles");
   profile->require_subcommand(1);
   auto* profile_list = profile->add_subcommand("list", "List all profiles");
-  profile_list->add_option("-o,--output", in.output, "Output format: text or json")->check(CLI::IsMember({"text", "json"}));
+  profile_list->add_option("-o,--output", in.output, "Output format: text or json")
+      ->check(CLI::IsMember({"text", "json"}));
 
   auto* cache = app->add_subcommand("cache", "Manage the download cache (offline use, air-gapped machines)");
   cache->require_subcommand(1);
   cache->add_subcommand("list", "List what is cached, per Kubernetes version");
   auto* cache_export = cache->add_subcommand("export", "Write everything cached for a version to FILE");
   cache_export->add_option("file", in.file, "The archive to write")->required();
-  cache_export->add_option("--kubernetes-version", in.start.kubernetes_version, "The version to export: vX.Y.Z")->required();
-  auto* cache_import = cache->add_subcommand("import", "Put a version exported by `mk cache export` into this cache");
+  cache_export
+      ->add_option("--kubernetes-version", in.start.kubernetes_version, "The version to export: vX.Y.Z")
+      ->required();
+  auto* cache_import =
+      cache->add_subcommand("import", "Put a version exported by `mk cache export` into this cache");
   cache_import->add_option("file", in.file, "The archive to read")->required()->check(CLI::ExistingFile);
 
   auto* version = app->add_subcommand("version", "Print the version of mk");
-  version->add_option("-o,--output", in.output, "Output format: text or json")->check(CLI::IsMember({"text", "json"}));
+  version->add_option("-o,--output", in.output, "Output format: text or json")
+      ->check(CLI::IsMember({"text", "json"}));
 
-  auto* completion = app->add_subcommand("completion", "Print a shell completion script: mk completion bash|zsh");
-  completion->add_option("shell", in.arguments, "bash or zsh")->required()->expected(1)->check(CLI::IsMember({"bash", "zsh"}));
+  auto* completion =
+      app->add_subcommand("completion", "Print a shell completion script: mk completion bash|zsh");
+  completion->add_option("shell", in.arguments, "bash or zsh")
+      ->required()
+      ->expected(1)
+      ->check(CLI::IsMember({"bash", "zsh"}));
   return app;
 }
 
@@ -134,8 +157,10 @@ std::string completion_script(std::string_view shell) {
   auto flags_of = [](const CLI::App& sub) {
     std::string flags;
     for (const auto* option : sub.get_options()) {
-      for (const auto& name : option->get_lnames()) flags += " --" + name;
-      for (const auto& name : option->get_snames()) flags += " -" + name;
+      for (const auto& name : option->get_lnames())
+        flags += " --" + name;
+      for (const auto& name : option->get_snames())
+        flags += " -" + name;
     }
     return flags;
   };
@@ -143,7 +168,8 @@ std::string completion_script(std::string_view shell) {
   for (const auto* sub : app->get_subcommands({})) {
     top += " " + sub->get_name();
     std::string words = flags_of(*sub);
-    for (const auto* inner : sub->get_subcommands({})) words += " " + inner->get_name();
+    for (const auto* inner : sub->get_subcommands({}))
+      words += " " + inner->get_name();
     cases += fmt::format("    {}) words=\"{}{}\" ;;\n", sub->get_name(), words, global);
   }
   auto bash = fmt::format(R"(# mk completion for bash: source <(mk completion bash)
@@ -162,7 +188,8 @@ complete -F _mk mk
                           cases, top, global);
   if (shell == "bash") return bash;
   if (shell == "zsh")
-    return "#compdef mk\n# mk completion for zsh: source <(mk completion zsh)\nautoload -U +X bashcompinit && bashcompinit\n" +
+    return "#compdef mk\n# mk completion for zsh: source <(mk completion zsh)\nautoload -U +X bashcompinit "
+           "&& bashcompinit\n" +
            bash;
   return {};
 }

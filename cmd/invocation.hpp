@@ -16,15 +16,15 @@ struct Invocation {
   std::string profile = "mk";
   int verbosity = 0;
   cluster::StartFlags start;
-  bool all = false;           // delete --all
-  std::string output = "text"; // status / profile list / version: text or json
-  std::string node;           // ssh / ip: -n/--node
+  bool all = false;                   // delete --all
+  std::string output = "text";        // status / profile list / version: text or json
+  std::string node;                   // ssh / ip: -n/--node
   std::vector<std::string> arguments; // ssh command / kubectl arguments / completion shell
   std::string file;                   // cache export / import
 };
 
-// The outcome of parsing: an invocation to run, or an exit code when parsing already answered (--help: 0, invalid
-// arguments: 14, after printing one line).
+// The outcome of parsing: an invocation to run, or an exit code when parsing already answered (--help: 0,
+// invalid arguments: 14, after printing one line).
 struct Parsed {
   std::optional<Invocation> invocation;
   int exit_code = 0;

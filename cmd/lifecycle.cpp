@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "mk/cluster/lifecycle.hpp"
+
 #include "cmd/app.hpp"
 #include "drivers/registry.hpp"
-#include "mk/cluster/lifecycle.hpp"
 #include "mk/cluster/status.hpp"
 
 #include <fmt/format.h>

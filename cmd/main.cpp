@@ -21,7 +21,8 @@ void print_error(const Error& error) {
     const auto& c = *error.command;
     fmt::print(stderr, "  command: {}\n  exit code: {}\n", exec::shell_quote(c.argv), c.exit_code);
     auto output = core::trim(c.err).empty() ? c.out : c.err;
-    if (!core::trim(output).empty()) fmt::print(stderr, "  output:\n{}", core::indent(core::last_lines(output, 15), "    "));
+    if (!core::trim(output).empty())
+      fmt::print(stderr, "  output:\n{}", core::indent(core::last_lines(output, 15), "    "));
   }
   if (!error.advice.empty()) fmt::print(stderr, "  hint: {}\n", error.advice);
 }

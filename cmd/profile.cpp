@@ -10,12 +10,18 @@
 namespace mk::cmd {
 
 Result<int> run_profile_list(App& app) {
-  auto rows = cluster::list_profiles(app.env(), [&](std::string_view name) { return app.driver_named(name); });
+  auto rows =
+      cluster::list_profiles(app.env(), [&](std::string_view name) { return app.driver_named(name); });
   if (app.invocation().output == "json") {
     auto list = nlohmann::ordered_json::array();
     for (const auto& r : rows)
-      list.push_back({{"Name", r.name}, {"Driver", r.driver}, {"IP", r.ip}, {"Port", r.port},
-                      {"KubernetesVersion", r.version}, {"Status", r.status}, {"Nodes", r.nodes}});
+      list.push_back({{"Name", r.name},
+                      {"Driver", r.driver},
+                      {"IP", r.ip},
+                      {"Port", r.port},
+                      {"KubernetesVersion", r.version},
+                      {"Status", r.status},
+                      {"Nodes", r.nodes}});
     fmt::print("{}\n", nlohmann::ordered_json{{"valid", list}}.dump());
     return 0;
   }
@@ -23,17 +29,21 @@ Result<int> run_profile_list(App& app) {
     fmt::print("No profiles. Create one with: mk start\n");
     return 0;
   }
-  std::vector<std::vector<std::string>> table = {{"PROFILE", "DRIVER", "IP", "PORT", "VERSION", "STATUS", "NODES"}};
+  std::vector<std::vector<std::string>> table = {
+      {"PROFILE", "DRIVER", "IP", "PORT", "VERSION", "STATUS", "NODES"}};
   for (const auto& r : rows)
-    table.push_back({r.name, r.driver, r.ip, r.port ? std::to_string(r.port) : "", r.version.empty() ? "-" : r.version,
-                     r.status, std::to_string(r.nodes)});
+    table.push_back({r.name, r.driver, r.ip, r.port ? std::to_string(r.port) : "",
+                     r.version.empty() ? "-" : r.version, r.status, std::to_string(r.nodes)});
   std::vector<size_t> widths(table.front().size(), 0);
   for (const auto& row : table)
-    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+    for (size_t i = 0; i < row.size(); ++i)
+      widths[i] = std::max(widths[i], row[i].size());
   for (const auto& row : table) {
     std::string line;
-    for (size_t i = 0; i < row.size(); ++i) line += fmt::format("{:<{}}  ", row[i], widths[i]);
-    while (!line.empty() && line.back() == ' ') line.pop_back();
+    for (size_t i = 0; i < row.size(); ++i)
+      line += fmt::format("{:<{}}  ", row[i], widths[i]);
+    while (!line.empty() && line.back() == ' ')
+      line.pop_back();
     fmt::print("{}\n", line);
   }
   return 0;
@@ -41,7 +51,8 @@ Result<int> run_profile_list(App& app) {
 
 Result<int> run_version(App& app) {
   if (app.invocation().output == "json")
-    fmt::print("{}\n", nlohmann::ordered_json{{"mkVersion", core::k_version}, {"commit", core::k_commit}}.dump());
+    fmt::print("{}\n",
+               nlohmann::ordered_json{{"mkVersion", core::k_version}, {"commit", core::k_commit}}.dump());
   else
     fmt::print("mk version: {}\ncommit: {}\n", core::k_version, core::k_commit);
   return 0;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cmd/app.hpp"
 #include "mk/cluster/start.hpp"
+
+#include "cmd/app.hpp"
 
 #include <fmt/format.h>
 
@@ -27,10 +28,12 @@ Result<int> run_start(App& app) {
   MK_TRY(cluster::start(app.env(), *driver, request));
   auto config = MK_TRY(app.env().store.load(request.profile));
   if (config && !config->kubernetes_enabled)
-    fmt::print("Done! Node {} is running without Kubernetes; log in with: mk ssh -p {}\n", request.profile, request.profile);
+    fmt::print("Done! Node {} is running without Kubernetes; log in with: mk ssh -p {}\n", request.profile,
+               request.profile);
   else if (config)
-    fmt::print("Done! kubectl is now configured to use \"{}\" (Kubernetes {}); try: mk kubectl -p {} -- get nodes\n",
-               request.profile, config->kubernetes.version, request.profile);
+    fmt::print(
+        "Done! kubectl is now configured to use \"{}\" (Kubernetes {}); try: mk kubectl -p {} -- get nodes\n",
+        request.profile, config->kubernetes.version, request.profile);
   return 0;
 }
 

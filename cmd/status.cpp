@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cmd/app.hpp"
 #include "mk/cluster/status.hpp"
+
+#include "cmd/app.hpp"
 
 #include <fmt/format.h>
 
@@ -11,10 +12,12 @@ Result<int> run_status(App& app) {
   auto config = MK_TRY(app.env().store.load(profile));
   if (!config) return fail(cluster::profile_not_found(profile));
   auto* driver = app.driver_named(config->driver);
-  if (!driver) return fail(ErrorCode::driver_unavailable, fmt::format("the profile's driver {} is not built in", config->driver));
+  if (!driver)
+    return fail(ErrorCode::driver_unavailable,
+                fmt::format("the profile's driver {} is not built in", config->driver));
   auto status = MK_TRY(cluster::cluster_status(app.env(), *driver, profile));
   fmt::print("{}", app.invocation().output == "json" ? cluster::format_status_json(status)
-                                                      : cluster::format_status_text(status));
+                                                     : cluster::format_status_text(status));
   return cluster::status_exit_code(status);
 }
 

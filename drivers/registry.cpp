@@ -19,16 +19,20 @@ const driver::DriverInfo k_drivers[] = {
 };
 } // namespace
 
-std::span<const driver::DriverInfo> builtin_drivers() { return k_drivers; }
+std::span<const driver::DriverInfo> builtin_drivers() {
+  return k_drivers;
+}
 
 const driver::DriverInfo* find_driver(std::string_view name) {
-  auto it = std::find_if(std::begin(k_drivers), std::end(k_drivers), [&](const auto& d) { return d.name == name; });
+  auto it =
+      std::find_if(std::begin(k_drivers), std::end(k_drivers), [&](const auto& d) { return d.name == name; });
   return it == std::end(k_drivers) ? nullptr : &*it;
 }
 
 std::string driver_names() {
   std::string names;
-  for (const auto& d : k_drivers) names += (names.empty() ? "" : ", ") + std::string(d.name);
+  for (const auto& d : k_drivers)
+    names += (names.empty() ? "" : ", ") + std::string(d.name);
   return names;
 }
 

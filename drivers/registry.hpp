@@ -7,7 +7,8 @@
 
 namespace mk::drivers {
 
-// The built-in drivers, most preferred first (one row per driver, compiled in by its MK_DRIVER_<NAME> option).
+// The built-in drivers, most preferred first (one row per driver, compiled in by its MK_DRIVER_<NAME>
+// option).
 std::span<const driver::DriverInfo> builtin_drivers();
 
 // The row for `name`, or nullptr.

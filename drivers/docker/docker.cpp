@@ -7,11 +7,11 @@
 namespace mk::drivers::docker {
 
 driver::DriverInfo info() {
-  return {"docker", "containers of a Docker engine", 100,
-          [] { return !exec::find_program("docker").empty(); },
-          [](exec::Runner& host, const core::Log& log) -> std::unique_ptr<driver::Driver> {
-            return std::make_unique<oci::OciDriver>(oci::Engine{"docker", {"systempaths=unconfined"}}, host, log);
-          }};
+  return {
+      "docker", "containers of a Docker engine", 100, [] { return !exec::find_program("docker").empty(); },
+      [](exec::Runner& host, const core::Log& log) -> std::unique_ptr<driver::Driver> {
+        return std::make_unique<oci::OciDriver>(oci::Engine{"docker", {"systempaths=unconfined"}}, host, log);
+      }};
 }
 
 } // namespace mk::drivers::docker

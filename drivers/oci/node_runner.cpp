@@ -9,13 +9,15 @@ namespace mk::drivers::oci {
 static constexpr const char* k_write_script =
     R"sh(mkdir -p -- "$(dirname -- "$1")" && cat > "$1.mk-tmp" && chmod "$2" "$1.mk-tmp" && mv -f -- "$1.mk-tmp" "$1")sh";
 
-static constexpr const char* k_create_empty_script = R"sh(mkdir -p -- "$(dirname -- "$1")" && : > "$1" && chmod "$2" "$1")sh";
+static constexpr const char* k_create_empty_script =
+    R"sh(mkdir -p -- "$(dirname -- "$1")" && : > "$1" && chmod "$2" "$1")sh";
 
 exec::Command NodeRunner::wrap(const exec::Command& command) const {
   exec::Command wrapped = command;
   wrapped.argv = {m_binary, "exec"};
   if (!command.input.empty() || !command.input_file.empty()) wrapped.argv.push_back("-i");
-  for (const auto& [key, value] : command.env) wrapped.argv.push_back(fmt::format("--env={}={}", key, value));
+  for (const auto& [key, value] : command.env)
+    wrapped.argv.push_back(fmt::format("--env={}={}", key, value));
   wrapped.env.clear();
   wrapped.argv.push_back(m_container);
   wrapped.argv.insert(wrapped.argv.end(), command.argv.begin(), command.argv.end());

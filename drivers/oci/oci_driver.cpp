@@ -21,7 +21,8 @@ using nlohmann::json;
 static bool mentions(std::string_view text, std::initializer_list<std::string_view> needles) {
   std::string lower(text);
   std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  return std::any_of(needles.begin(), needles.end(), [&](std::string_view n) { return lower.find(n) != std::string::npos; });
+  return std::any_of(needles.begin(), needles.end(),
+                     [&](std::string_view n) { return lower.find(n) != std::string::npos; });
 }
 
 static bool is_missing(const exec::RunResult& result) {
@@ -35,7 +36,10 @@ Result<exec::RunResult> OciDriver::engine(std::vector<std::string> args, std::ch
   command.timeout = timeout;
   auto result = m_host.run(command);
   if (!result && result.error().code == ErrorCode::not_found)
-    return fail(Error{ErrorCode::driver_unavailable, fmt::format("{} is not installed", m_engine.binary), {}, {},
+    return fail(Error{ErrorCode::driver_unavailable,
+                      fmt::format("{} is not installed", m_engine.binary),
+                      {},
+                      {},
                       fmt::format("install {} or choose another driver with --driver", m_engine.binary)});
   return result;
 }
@@ -51,12 +55,14 @@ Status OciDriver::check_available() {
   auto result = engine({"version", "--format", "{{.Server.Version}}"}, 15s);
   if (!result) return fail(std::move(result).error());
   if (!result->ok() || core::trim(result->out).empty()) {
-    auto reason = core::trim(core::last_lines(result->err, 1));
-    return fail(Error{ErrorCode::driver_unavailable,
-                      fmt::format("the {} engine is not answering: {}", m_engine.binary, reason),
-                      {}, {},
-                      fmt::format("start it (for example `sudo systemctl start {}`) or choose another driver with --driver",
-                                  m_engine.binary)});
+    auto reason = core::last_lines(std::string(core::trim(result->err)), 1);
+    return fail(Error{
+        ErrorCode::driver_unavailable,
+        fmt::format("the {} engine is not answering: {}", m_engine.binary, reason),
+        {},
+        {},
+        fmt::format("start it (for example `sudo systemctl start {}`) or choose another driver with --driver",
+                    m_engine.binary)});
   }
   m_log.write(1, fmt::format("{} engine {}", m_engine.binary, core::trim(result->out)));
   return {};
@@ -68,18 +74,21 @@ Status OciDriver::ensure_image(std::string_view image, const driver::ProgressFn&
   if (progress) progress(fmt::format("pulling {}", image));
   auto pulled = MK_TRY(engine({"pull", std::string(image)}));
   if (!pulled.ok())
-    return fail(exec::command_error(pulled, fmt::format("cannot pull the node image {}", image), ErrorCode::network)
-                    .with_advice("check the image name, or pass a reachable mirror with --base-image"));
+    return fail(
+        exec::command_error(pulled, fmt::format("cannot pull the node image {}", image), ErrorCode::network)
+            .with_advice("check the image name, or pass a reachable mirror with --base-image"));
   return {};
 }
 
 Status OciDriver::save_image(std::string_view image, const std::filesystem::path& path) {
-  MK_TRY(engine_checked({"image", "save", "-o", path.string(), std::string(image)}, fmt::format("cannot save the image {}", image)));
+  MK_TRY(engine_checked({"image", "save", "-o", path.string(), std::string(image)},
+                        fmt::format("cannot save the image {}", image)));
   return {};
 }
 
 Status OciDriver::load_image(const std::filesystem::path& path) {
-  MK_TRY(engine_checked({"image", "load", "-q", "-i", path.string()}, fmt::format("cannot load the image archive {}", path.string())));
+  MK_TRY(engine_checked({"image", "load", "-q", "-i", path.string()},
+                        fmt::format("cannot load the image archive {}", path.string())));
   return {};
 }
 
@@ -88,7 +97,8 @@ Result<std::optional<driver::Network>> OciDriver::find_network(std::string_view 
                                "{{range .IPAM.Config}}{{.Subnet}},{{.Gateway}} {{end}}"}));
   if (!result.ok()) {
     if (is_missing(result)) return std::optional<driver::Network>{};
-    return fail(exec::command_error(result, fmt::format("cannot inspect network {}", name), ErrorCode::driver_failed));
+    return fail(exec::command_error(result, fmt::format("cannot inspect network {}", name),
+                                    ErrorCode::driver_failed));
   }
   driver::Network network{std::string(name), {}, {}, false};
   for (const auto& entry : core::words(result.out)) {
@@ -105,8 +115,8 @@ Result<std::optional<driver::Network>> OciDriver::find_network(std::string_view 
 Result<driver::Network> OciDriver::ensure_network(const driver::NetworkRequest& request) {
   if (auto existing = MK_TRY(find_network(request.name))) {
     if (!request.subnet.empty() && existing->subnet != request.subnet)
-      return fail(ErrorCode::conflict, fmt::format("network {} already exists with subnet {}, not {}", request.name,
-                                                   existing->subnet, request.subnet));
+      return fail(ErrorCode::conflict, fmt::format("network {} already exists with subnet {}, not {}",
+                                                   request.name, existing->subnet, request.subnet));
     return *existing;
   }
   return create_network(request);
@@ -120,22 +130,28 @@ Result<driver::Network> OciDriver::create_network(const driver::NetworkRequest& 
     auto taken = net::host_networks();
     auto ids = core::words(MK_TRY(engine_checked({"network", "ls", "-q"}, "cannot list networks")));
     if (!ids.empty()) {
-      std::vector<std::string> args = {"network", "inspect", "--format", "{{range .IPAM.Config}}{{.Subnet}} {{end}}"};
+      std::vector<std::string> args = {"network", "inspect", "--format",
+                                       "{{range .IPAM.Config}}{{.Subnet}} {{end}}"};
       args.insert(args.end(), ids.begin(), ids.end());
       auto subnets = MK_TRY(engine(args));
       for (const auto& word : core::words(subnets.out))
         if (auto cidr = net::parse_cidr(word)) taken.push_back(*cidr);
     }
     for (const auto& candidate : net::subnet_candidates()) {
-      bool busy = std::any_of(taken.begin(), taken.end(), [&](const net::Cidr& t) { return t.overlaps(candidate); });
+      bool busy =
+          std::any_of(taken.begin(), taken.end(), [&](const net::Cidr& t) { return t.overlaps(candidate); });
       if (!busy) candidates.push_back(candidate);
     }
     if (candidates.empty())
-      return fail(Error{ErrorCode::driver_failed, "no free private /24 subnet is left for the cluster network", {}, {},
+      return fail(Error{ErrorCode::driver_failed,
+                        "no free private /24 subnet is left for the cluster network",
+                        {},
+                        {},
                         "remove unused networks (docker network prune) or pass --subnet"});
   }
   std::string mtu;
-  if (auto bridge = engine({"network", "inspect", "bridge", "--format", "{{index .Options \"com.docker.network.driver.mtu\"}}"});
+  if (auto bridge = engine({"network", "inspect", "bridge", "--format",
+                            "{{index .Options \"com.docker.network.driver.mtu\"}}"});
       bridge && bridge->ok())
     mtu = std::string(core::trim(bridge->out));
   exec::RunResult last;
@@ -153,7 +169,8 @@ Result<driver::Network> OciDriver::create_network(const driver::NetworkRequest& 
     if (!mentions(last.err, {"overlap", "already used", "in use", "being used"})) break;
     m_log.write(1, fmt::format("subnet {} is taken, trying the next one", subnet.to_string()));
   }
-  return fail(exec::command_error(last, fmt::format("cannot create network {}", request.name), ErrorCode::driver_failed));
+  return fail(exec::command_error(last, fmt::format("cannot create network {}", request.name),
+                                  ErrorCode::driver_failed));
 }
 
 Status OciDriver::remove_network(std::string_view name) {
@@ -161,40 +178,46 @@ Status OciDriver::remove_network(std::string_view name) {
                                "{{len .Containers}} {{index .Labels \"created_by.mk\"}}"}));
   if (!result.ok()) {
     if (is_missing(result)) return {};
-    return fail(exec::command_error(result, fmt::format("cannot inspect network {}", name), ErrorCode::driver_failed));
+    return fail(exec::command_error(result, fmt::format("cannot inspect network {}", name),
+                                    ErrorCode::driver_failed));
   }
   auto fields = core::words(result.out);
   if (fields.size() < 2 || fields[1] != "true" || fields[0] != "0") return {}; // not ours, or still in use
   auto removed = MK_TRY(engine({"network", "rm", std::string(name)}));
   if (!removed.ok() && !is_missing(removed))
-    return fail(exec::command_error(removed, fmt::format("cannot remove network {}", name), ErrorCode::driver_failed));
+    return fail(exec::command_error(removed, fmt::format("cannot remove network {}", name),
+                                    ErrorCode::driver_failed));
   return {};
 }
 
 Result<std::vector<std::string>> OciDriver::image_command(std::string_view image) {
-  auto text = MK_TRY(engine_checked({"image", "inspect", "--format", "{{json .Config.Entrypoint}}\t{{json .Config.Cmd}}",
-                                     std::string(image)},
+  auto text = MK_TRY(engine_checked({"image", "inspect", "--format",
+                                     "{{json .Config.Entrypoint}}\t{{json .Config.Cmd}}", std::string(image)},
                                     fmt::format("cannot inspect image {}", image)));
   std::vector<std::string> command;
   for (const auto& part : core::split(core::trim(text), '\t')) {
     auto value = json::parse(part, nullptr, false);
     if (value.is_array())
-      for (const auto& word : value) command.push_back(word.get<std::string>());
+      for (const auto& word : value)
+        command.push_back(word.get<std::string>());
   }
   if (command.empty()) command.push_back("/sbin/init");
   return command;
 }
 
 Status OciDriver::prepare_volume(const driver::NodeSpec& spec) {
-  auto existing = MK_TRY(engine({"volume", "inspect", "--format", "{{index .Labels \"created_by.mk\"}}", spec.name}));
+  auto existing =
+      MK_TRY(engine({"volume", "inspect", "--format", "{{index .Labels \"created_by.mk\"}}", spec.name}));
   if (existing.ok()) {
     if (core::trim(existing.out) != "true")
-      return fail(ErrorCode::conflict, fmt::format("a volume named {} already exists and was not created by mk", spec.name));
+      return fail(ErrorCode::conflict,
+                  fmt::format("a volume named {} already exists and was not created by mk", spec.name));
     // left over by an mk run that was killed: its data belongs to no cluster
-    MK_TRY(engine_checked({"volume", "rm", spec.name}, fmt::format("cannot remove the stale volume {}", spec.name)));
+    MK_TRY(engine_checked({"volume", "rm", spec.name},
+                          fmt::format("cannot remove the stale volume {}", spec.name)));
   }
-  MK_TRY(engine_checked({"volume", "create", "--label", k_created_by_label, "--label", name_label(spec.name), "--label",
-                         cluster_label(spec.cluster), spec.name},
+  MK_TRY(engine_checked({"volume", "create", "--label", k_created_by_label, "--label", name_label(spec.name),
+                         "--label", cluster_label(spec.cluster), spec.name},
                         fmt::format("cannot create volume {}", spec.name)));
   return {};
 }
@@ -206,36 +229,43 @@ Status OciDriver::create_container(const driver::NodeSpec& spec, Security securi
   auto rest = create_arguments(m_engine, spec, security, modules, command);
   args.insert(args.end(), rest.begin(), rest.end());
   MK_TRY(engine_checked(args, fmt::format("cannot create the node container {}", spec.name)));
-  auto tar = MK_TRY(archive::make_tar({{std::string(k_guard_path).substr(1), std::string(guard_script()), 0755}}));
+  auto tar =
+      MK_TRY(archive::make_tar({{std::string(k_guard_path).substr(1), std::string(guard_script()), 0755}}));
   exec::Command copy;
   copy.argv = {m_engine.binary, "cp", "-", spec.name + ":/"};
   copy.input = std::move(tar);
   auto copied = MK_TRY(m_host.run(copy));
   if (!copied.ok())
-    return fail(exec::command_error(copied, fmt::format("cannot install the guard into {}", spec.name), ErrorCode::driver_failed));
+    return fail(exec::command_error(copied, fmt::format("cannot install the guard into {}", spec.name),
+                                    ErrorCode::driver_failed));
   MK_TRY(engine_checked({"start", spec.name}, fmt::format("cannot start the node container {}", spec.name)));
   return {};
 }
 
 Status OciDriver::extract_preload(const driver::NodeSpec& spec) {
-  auto labels = std::vector<std::string>{"--label", k_created_by_label, "--label", name_label(spec.name), "--label",
-                                         cluster_label(spec.cluster)};
+  auto labels =
+      std::vector<std::string>{"--label", k_created_by_label,         "--label", name_label(spec.name),
+                               "--label", cluster_label(spec.cluster)};
   // the image's own /var is copied into the fresh volume when a container first mounts it
-  std::vector<std::string> seed = {"run", "--rm", "--name", spec.name + "-preload-seed", "--entrypoint", "/usr/bin/test",
-                                   "-v", spec.name + ":/var"};
+  std::vector<std::string> seed = {"run",          "--rm",          "--name", spec.name + "-preload-seed",
+                                   "--entrypoint", "/usr/bin/test", "-v",     spec.name + ":/var"};
   seed.insert(seed.end(), labels.begin(), labels.end());
   seed.insert(seed.end(), {spec.image, "-d", "/var/lib"});
   MK_TRY(engine_checked(seed, fmt::format("cannot prepare the volume of node {}", spec.name)));
   // then the preload goes over it, before containerd in the node ever runs
-  std::vector<std::string> extract = {"run", "--rm", "--name", spec.name + "-preload", "--entrypoint", "/usr/bin/tar",
-                                      "-v", spec.preload + ":/preloaded.tar:ro", "-v", spec.name + ":/extractDir"};
+  std::vector<std::string> extract = {"run",          "--rm",
+                                      "--name",       spec.name + "-preload",
+                                      "--entrypoint", "/usr/bin/tar",
+                                      "-v",           spec.preload + ":/preloaded.tar:ro",
+                                      "-v",           spec.name + ":/extractDir"};
   extract.insert(extract.end(), labels.begin(), labels.end());
   extract.insert(extract.end(), {spec.image, "-I", "lz4", "-xf", "/preloaded.tar", "-C", "/extractDir"});
   auto result = MK_TRY(engine(extract));
   if (!result.ok()) {
-    auto error = exec::command_error(result, fmt::format("cannot extract the preload into node {}", spec.name),
-                                     ErrorCode::driver_failed);
-    if (mentions(result.err, {"no space left"})) error.advice = "free space in the engine's data directory (docker system prune)";
+    auto error = exec::command_error(
+        result, fmt::format("cannot extract the preload into node {}", spec.name), ErrorCode::driver_failed);
+    if (mentions(result.err, {"no space left"}))
+      error.advice = "free space in the engine's data directory (docker system prune)";
     return fail(std::move(error));
   }
   return {};
@@ -248,10 +278,12 @@ static bool local_bounding_set_complete() {
 }
 
 Status OciDriver::create_node(const driver::NodeSpec& spec) {
-  auto existing = MK_TRY(engine({"container", "inspect", "--format", "{{index .Config.Labels \"created_by.mk\"}}", spec.name}));
+  auto existing = MK_TRY(
+      engine({"container", "inspect", "--format", "{{index .Config.Labels \"created_by.mk\"}}", spec.name}));
   if (existing.ok()) {
     if (core::trim(existing.out) != "true")
-      return fail(ErrorCode::conflict, fmt::format("a container named {} already exists and was not created by mk", spec.name));
+      return fail(ErrorCode::conflict,
+                  fmt::format("a container named {} already exists and was not created by mk", spec.name));
     MK_TRY(remove_node(spec.name)); // left over by an mk run that was killed
   }
   auto command = MK_TRY(image_command(spec.image));
@@ -282,7 +314,8 @@ Status OciDriver::start_node(std::string_view node) {
 Status OciDriver::stop_node(std::string_view node) {
   auto result = MK_TRY(engine({"stop", "--time", "60", std::string(node)}));
   if (!result.ok() && !is_missing(result))
-    return fail(exec::command_error(result, fmt::format("cannot stop node {}", node), ErrorCode::driver_failed));
+    return fail(
+        exec::command_error(result, fmt::format("cannot stop node {}", node), ErrorCode::driver_failed));
   return {};
 }
 
@@ -293,13 +326,16 @@ Status OciDriver::remove_node(std::string_view node) {
   if (container.ok() && core::trim(container.out) == "true") {
     auto removed = MK_TRY(engine({"rm", "-f", "-v", std::string(node)}));
     if (!removed.ok() && !is_missing(removed))
-      return fail(exec::command_error(removed, fmt::format("cannot remove node {}", node), ErrorCode::driver_failed));
+      return fail(
+          exec::command_error(removed, fmt::format("cannot remove node {}", node), ErrorCode::driver_failed));
   }
-  auto volume = MK_TRY(engine({"volume", "inspect", "--format", "{{index .Labels \"created_by.mk\"}}", std::string(node)}));
+  auto volume = MK_TRY(
+      engine({"volume", "inspect", "--format", "{{index .Labels \"created_by.mk\"}}", std::string(node)}));
   if (volume.ok() && core::trim(volume.out) == "true") {
     auto removed = MK_TRY(engine({"volume", "rm", "-f", std::string(node)}));
     if (!removed.ok() && !is_missing(removed))
-      return fail(exec::command_error(removed, fmt::format("cannot remove volume {}", node), ErrorCode::driver_failed));
+      return fail(exec::command_error(removed, fmt::format("cannot remove volume {}", node),
+                                      ErrorCode::driver_failed));
   }
   return {};
 }
@@ -317,7 +353,8 @@ Result<driver::NodeInfo> OciDriver::inspect_node(std::string_view node) {
   driver::NodeInfo info;
   if (!result.ok()) {
     if (is_missing(result)) return info;
-    return fail(exec::command_error(result, fmt::format("cannot inspect node {}", node), ErrorCode::driver_failed));
+    return fail(
+        exec::command_error(result, fmt::format("cannot inspect node {}", node), ErrorCode::driver_failed));
   }
   try {
     auto document = json::parse(result.out);
@@ -337,7 +374,8 @@ Result<driver::NodeInfo> OciDriver::inspect_node(std::string_view node) {
         if (!host_port.empty()) info.ports[std::stoi(key)] = std::stoi(host_port);
       }
   } catch (const std::exception& e) {
-    return fail(ErrorCode::driver_failed, fmt::format("cannot read the inspection of node {}: {}", node, e.what()));
+    return fail(ErrorCode::driver_failed,
+                fmt::format("cannot read the inspection of node {}: {}", node, e.what()));
   }
   return info;
 }
@@ -354,12 +392,18 @@ std::unique_ptr<exec::Runner> OciDriver::node_runner(std::string_view node) {
 
 Status OciDriver::remove_everything_created() {
   auto filter = std::string("label=") + k_created_by_label;
-  auto containers = core::words(MK_TRY(engine_checked({"ps", "-aq", "--filter", filter}, "cannot list containers")));
-  for (const auto& id : containers) MK_TRY(engine_checked({"rm", "-f", "-v", id}, "cannot remove a container"));
-  auto volumes = core::words(MK_TRY(engine_checked({"volume", "ls", "-q", "--filter", filter}, "cannot list volumes")));
-  for (const auto& id : volumes) MK_TRY(engine_checked({"volume", "rm", "-f", id}, "cannot remove a volume"));
-  auto networks = core::words(MK_TRY(engine_checked({"network", "ls", "-q", "--filter", filter}, "cannot list networks")));
-  for (const auto& id : networks) MK_TRY(engine_checked({"network", "rm", id}, "cannot remove a network"));
+  auto containers =
+      core::words(MK_TRY(engine_checked({"ps", "-aq", "--filter", filter}, "cannot list containers")));
+  for (const auto& id : containers)
+    MK_TRY(engine_checked({"rm", "-f", "-v", id}, "cannot remove a container"));
+  auto volumes =
+      core::words(MK_TRY(engine_checked({"volume", "ls", "-q", "--filter", filter}, "cannot list volumes")));
+  for (const auto& id : volumes)
+    MK_TRY(engine_checked({"volume", "rm", "-f", id}, "cannot remove a volume"));
+  auto networks = core::words(
+      MK_TRY(engine_checked({"network", "ls", "-q", "--filter", filter}, "cannot list networks")));
+  for (const auto& id : networks)
+    MK_TRY(engine_checked({"network", "rm", id}, "cannot remove a network"));
   return {};
 }
 

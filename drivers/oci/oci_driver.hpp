@@ -7,8 +7,8 @@
 
 namespace mk::drivers::oci {
 
-// A driver for container engines with a docker-compatible CLI (docker, podman): nodes are containers made from a
-// kicbase-style image, on a dedicated bridge network, with /var on a named volume.
+// A driver for container engines with a docker-compatible CLI (docker, podman): nodes are containers made
+// from a kicbase-style image, on a dedicated bridge network, with /var on a named volume.
 class OciDriver final : public driver::Driver {
 public:
   OciDriver(Engine engine, exec::Runner& host, const core::Log& log)
@@ -37,7 +37,8 @@ private:
   Result<std::optional<driver::Network>> find_network(std::string_view name);
   Result<driver::Network> create_network(const driver::NetworkRequest& request);
   Result<std::vector<std::string>> image_command(std::string_view image);
-  Status create_container(const driver::NodeSpec& spec, Security security, const std::vector<std::string>& command);
+  Status create_container(const driver::NodeSpec& spec, Security security,
+                          const std::vector<std::string>& command);
   Status prepare_volume(const driver::NodeSpec& spec);
   Status extract_preload(const driver::NodeSpec& spec);
 

@@ -7,25 +7,32 @@
 
 namespace mk::drivers::oci {
 
-std::string name_label(std::string_view node) { return fmt::format("name.mk={}", node); }
-std::string cluster_label(std::string_view cluster) { return fmt::format("cluster.mk={}", cluster); }
+std::string name_label(std::string_view node) {
+  return fmt::format("name.mk={}", node);
+}
+std::string cluster_label(std::string_view cluster) {
+  return fmt::format("cluster.mk={}", cluster);
+}
 
-std::vector<std::string> create_arguments(const Engine& engine, const driver::NodeSpec& spec, Security security,
-                                          bool host_has_modules, const std::vector<std::string>& command) {
+std::vector<std::string> create_arguments(const Engine& engine, const driver::NodeSpec& spec,
+                                          Security security, bool host_has_modules,
+                                          const std::vector<std::string>& command) {
   std::vector<std::string> args = {"--name", spec.name, "--hostname", spec.name};
-  for (const auto& label : {std::string(k_created_by_label), name_label(spec.name), cluster_label(spec.cluster)}) {
+  for (const auto& label :
+       {std::string(k_created_by_label), name_label(spec.name), cluster_label(spec.cluster)}) {
     args.push_back("--label");
     args.push_back(label);
   }
-  // A private cgroup namespace in both modes: with the host's, systemd in the node would reconfigure the host's
-  // cgroup mounts.
+  // A private cgroup namespace in both modes: with the host's, systemd in the node would reconfigure the
+  // host's cgroup mounts.
   args.push_back("--cgroupns=private");
   if (security == Security::privileged) {
     args.push_back("--privileged");
   } else {
     // CAP_SYS_RESOURCE is the one capability such hosts withhold from every container
     args.insert(args.end(), {"--cap-add=ALL", "--cap-drop=SYS_RESOURCE", "--device-cgroup-rule=a *:* rwm"});
-    for (const auto& option : engine.unmask_proc) args.insert(args.end(), {"--security-opt", option});
+    for (const auto& option : engine.unmask_proc)
+      args.insert(args.end(), {"--security-opt", option});
   }
   args.insert(args.end(), {"--security-opt", "seccomp=unconfined", "--security-opt", "apparmor=unconfined"});
   args.insert(args.end(), {"--tmpfs", "/tmp", "--tmpfs", "/run", "-e", "container=docker"});
@@ -37,7 +44,8 @@ std::vector<std::string> create_arguments(const Engine& engine, const driver::No
   }
   if (spec.memory_mb > 0) args.push_back(fmt::format("--memory={}m", spec.memory_mb));
   if (spec.cpus > 0) args.push_back(fmt::format("--cpus={}", spec.cpus));
-  for (int port : spec.ports) args.push_back(fmt::format("--publish=127.0.0.1::{}", port));
+  for (int port : spec.ports)
+    args.push_back(fmt::format("--publish=127.0.0.1::{}", port));
   args.push_back(fmt::format("--entrypoint={}", k_guard_path));
   args.push_back(spec.image);
   args.insert(args.end(), command.begin(), command.end());

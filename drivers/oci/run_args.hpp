@@ -10,29 +10,31 @@ namespace mk::drivers::oci {
 
 // What differs between container engines that speak the docker CLI.
 struct Engine {
-  std::string binary;                  // "docker", "podman"
-  std::vector<std::string> unmask_proc; // makes /proc/sys writable: docker "systempaths=unconfined", podman "unmask=ALL"
+  std::string binary; // "docker", "podman"
+  std::vector<std::string>
+      unmask_proc; // makes /proc/sys writable: docker "systempaths=unconfined", podman "unmask=ALL"
 };
 
 // How a node container gets the rights systemd and a container runtime need.
 enum class Security {
-  privileged, // --privileged (refused by hosts whose capability bounding set is incomplete)
+  privileged,    // --privileged (refused by hosts whose capability bounding set is incomplete)
   explicit_caps, // the explicit set that works without --privileged (never with --cgroupns=host)
 };
 
 // Labels every object mk creates carries.
 inline constexpr const char* k_created_by_label = "created_by.mk=true";
-std::string name_label(std::string_view node);    // "name.mk=<node>"
+std::string name_label(std::string_view node);       // "name.mk=<node>"
 std::string cluster_label(std::string_view cluster); // "cluster.mk=<cluster>"
 
-// Where the guard that mk installs before a node's first boot lives in the node (it becomes PID 1 and execs the
-// image's own entrypoint).
+// Where the guard that mk installs before a node's first boot lives in the node (it becomes PID 1 and execs
+// the image's own entrypoint).
 inline constexpr const char* k_guard_path = "/usr/local/bin/mk-node-guard";
 
-// The `create` arguments (after "<binary> create") for a node: `command` is the image's entrypoint + cmd, run by
-// the guard. `host_has_modules`: bind /lib/modules read-only (only when the host has it).
-std::vector<std::string> create_arguments(const Engine& engine, const driver::NodeSpec& spec, Security security,
-                                          bool host_has_modules, const std::vector<std::string>& command);
+// The `create` arguments (after "<binary> create") for a node: `command` is the image's entrypoint + cmd, run
+// by the guard. `host_has_modules`: bind /lib/modules read-only (only when the host has it).
+std::vector<std::string> create_arguments(const Engine& engine, const driver::NodeSpec& spec,
+                                          Security security, bool host_has_modules,
+                                          const std::vector<std::string>& command);
 
 // Whether this process's capability bounding set is complete (then --privileged can work on a local engine).
 // `status` is the text of /proc/self/status, `last_cap` the content of /proc/sys/kernel/cap_last_cap.

@@ -27,10 +27,13 @@ Result<std::vector<Addon>> builtin_addons() {
       addon.description = node["description"].as<std::string>("");
       addon.enabled_by_default = node["enabled_by_default"].as<bool>(false);
       if (node["images"])
-        for (const auto& image : node["images"]) addon.images[image.first.as<std::string>()] = image.second.as<std::string>();
-      for (const auto& manifest : node["manifests"]) addon.manifests.push_back(manifest.as<std::string>());
+        for (const auto& image : node["images"])
+          addon.images[image.first.as<std::string>()] = image.second.as<std::string>();
+      for (const auto& manifest : node["manifests"])
+        addon.manifests.push_back(manifest.as<std::string>());
       if (addon.name != file.path.substr(0, slash))
-        return fail(ErrorCode::failure, fmt::format("internal: addon {} is described in folder {}", addon.name, file.path.substr(0, slash)));
+        return fail(ErrorCode::failure, fmt::format("internal: addon {} is described in folder {}",
+                                                    addon.name, file.path.substr(0, slash)));
       addons.push_back(std::move(addon));
     } catch (const YAML::Exception& e) {
       return fail(ErrorCode::failure, fmt::format("internal: cannot read {}: {}", file.path, e.what()));
@@ -44,16 +47,19 @@ Result<std::vector<Manifest>> render(const Addon& addon, std::string_view reposi
   std::vector<Manifest> manifests;
   for (const auto& name : addon.manifests) {
     auto content = find_file(addon.name + "/" + name);
-    if (content.empty()) return fail(ErrorCode::failure, fmt::format("internal: addon {} has no file {}", addon.name, name));
+    if (content.empty())
+      return fail(ErrorCode::failure, fmt::format("internal: addon {} has no file {}", addon.name, name));
     std::string text(content);
     for (const auto& [key, upstream] : addon.images) {
       auto placeholder = "{{image:" + key + "}}";
       auto image = mirror::image_from_repository(upstream, repository, flat);
-      for (auto at = text.find(placeholder); at != std::string::npos; at = text.find(placeholder, at + image.size()))
+      for (auto at = text.find(placeholder); at != std::string::npos;
+           at = text.find(placeholder, at + image.size()))
         text.replace(at, placeholder.size(), image);
     }
     if (auto at = text.find("{{"); at != std::string::npos)
-      return fail(ErrorCode::failure, fmt::format("internal: addon {} file {} has an unknown placeholder", addon.name, name));
+      return fail(ErrorCode::failure,
+                  fmt::format("internal: addon {} file {} has an unknown placeholder", addon.name, name));
     manifests.push_back({name, std::move(text)});
   }
   return manifests;

@@ -31,7 +31,8 @@ struct Manifest {
   std::string file;
   std::string text;
 };
-// Images come from `repository` (see mirror::image_from_repository; `flat` for repositories without sub-paths).
+// Images come from `repository` (see mirror::image_from_repository; `flat` for repositories without
+// sub-paths).
 Result<std::vector<Manifest>> render(const Addon& addon, std::string_view repository, bool flat);
 
 } // namespace mk::addons

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "mk/archive/tar.hpp"
 
+#include <algorithm>
 #include <archive.h>
 #include <archive_entry.h>
-#include <fmt/format.h>
-#include <memory>
-#include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <fmt/format.h>
+#include <memory>
 
 namespace mk::archive {
 
@@ -31,7 +31,8 @@ Result<std::string> make_tar(const std::vector<TarEntry>& entries) {
   archive_write_set_format_pax_restricted(writer.get());
   archive_write_set_bytes_in_last_block(writer.get(), 1);
   if (archive_write_open(writer.get(), &out, nullptr, append_to_string, nullptr) != ARCHIVE_OK)
-    return fail(ErrorCode::failure, fmt::format("cannot create a tar stream: {}", archive_error_string(writer.get())));
+    return fail(ErrorCode::failure,
+                fmt::format("cannot create a tar stream: {}", archive_error_string(writer.get())));
   auto now = std::time(nullptr);
   auto add = [&](const TarEntry& file) -> Status {
     std::unique_ptr<archive_entry, EntryDeleter> entry(archive_entry_new());
@@ -44,13 +45,15 @@ Result<std::string> make_tar(const std::vector<TarEntry>& entries) {
     archive_entry_set_size(entry.get(), static_cast<la_int64_t>(file.content.size()));
     if (archive_write_header(writer.get(), entry.get()) != ARCHIVE_OK ||
         archive_write_data(writer.get(), file.content.data(), file.content.size()) < 0)
-      return fail(ErrorCode::failure,
-                  fmt::format("cannot add {} to a tar stream: {}", file.path, archive_error_string(writer.get())));
+      return fail(ErrorCode::failure, fmt::format("cannot add {} to a tar stream: {}", file.path,
+                                                  archive_error_string(writer.get())));
     return {};
   };
-  for (const auto& entry : entries) MK_TRY(add(entry));
+  for (const auto& entry : entries)
+    MK_TRY(add(entry));
   if (archive_write_close(writer.get()) != ARCHIVE_OK)
-    return fail(ErrorCode::failure, fmt::format("cannot finish a tar stream: {}", archive_error_string(writer.get())));
+    return fail(ErrorCode::failure,
+                fmt::format("cannot finish a tar stream: {}", archive_error_string(writer.get())));
   return out;
 }
 
@@ -66,12 +69,14 @@ Status write_tar_file(const std::filesystem::path& out, const std::vector<TarFil
   std::unique_ptr<struct archive, ArchiveDeleter> writer(archive_write_new());
   archive_write_set_format_pax_restricted(writer.get());
   if (archive_write_open_filename(writer.get(), temporary.c_str()) != ARCHIVE_OK)
-    return fail(ErrorCode::failure, fmt::format("cannot write {}: {}", out.string(), archive_error_string(writer.get())));
+    return fail(ErrorCode::failure,
+                fmt::format("cannot write {}: {}", out.string(), archive_error_string(writer.get())));
   std::vector<char> buffer(1 << 20);
   for (const auto& file : files) {
     std::error_code ec;
     auto size = std::filesystem::file_size(file.source, ec);
-    std::unique_ptr<std::FILE, int (*)(std::FILE*)> input(std::fopen(file.source.c_str(), "rb"), &std::fclose);
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> input(std::fopen(file.source.c_str(), "rb"),
+                                                          &std::fclose);
     if (ec || !input) return fail(ErrorCode::failure, fmt::format("cannot read {}", file.source.string()));
     std::unique_ptr<archive_entry, EntryDeleter> entry(archive_entry_new());
     archive_entry_set_pathname(entry.get(), file.name.c_str());
@@ -80,25 +85,30 @@ Status write_tar_file(const std::filesystem::path& out, const std::vector<TarFil
     archive_entry_set_size(entry.get(), static_cast<la_int64_t>(size));
     archive_entry_set_mtime(entry.get(), std::time(nullptr), 0);
     if (archive_write_header(writer.get(), entry.get()) != ARCHIVE_OK)
-      return fail(ErrorCode::failure, fmt::format("cannot write {}: {}", out.string(), archive_error_string(writer.get())));
+      return fail(ErrorCode::failure,
+                  fmt::format("cannot write {}: {}", out.string(), archive_error_string(writer.get())));
     for (size_t n; (n = std::fread(buffer.data(), 1, buffer.size(), input.get())) > 0;)
       if (archive_write_data(writer.get(), buffer.data(), n) < 0)
-        return fail(ErrorCode::failure, fmt::format("cannot write {}: {}", out.string(), archive_error_string(writer.get())));
+        return fail(ErrorCode::failure,
+                    fmt::format("cannot write {}: {}", out.string(), archive_error_string(writer.get())));
   }
   if (archive_write_close(writer.get()) != ARCHIVE_OK)
-    return fail(ErrorCode::failure, fmt::format("cannot finish {}: {}", out.string(), archive_error_string(writer.get())));
+    return fail(ErrorCode::failure,
+                fmt::format("cannot finish {}: {}", out.string(), archive_error_string(writer.get())));
   std::error_code ec;
   std::filesystem::rename(temporary, out, ec);
   if (ec) return fail(ErrorCode::failure, fmt::format("cannot write {}: {}", out.string(), ec.message()));
   return {};
 }
 
-Result<std::vector<std::string>> extract_tar_file(const std::filesystem::path& in, const std::filesystem::path& destination) {
+Result<std::vector<std::string>> extract_tar_file(const std::filesystem::path& in,
+                                                  const std::filesystem::path& destination) {
   std::unique_ptr<struct archive, ReadArchiveDeleter> reader(archive_read_new());
   archive_read_support_format_tar(reader.get());
   archive_read_support_filter_all(reader.get());
   if (archive_read_open_filename(reader.get(), in.c_str(), 1 << 20) != ARCHIVE_OK)
-    return fail(ErrorCode::failure, fmt::format("cannot read {}: {}", in.string(), archive_error_string(reader.get())));
+    return fail(ErrorCode::failure,
+                fmt::format("cannot read {}: {}", in.string(), archive_error_string(reader.get())));
   std::vector<std::string> names;
   archive_entry* entry = nullptr;
   std::vector<char> buffer(1 << 20);
@@ -107,28 +117,35 @@ Result<std::vector<std::string>> extract_tar_file(const std::filesystem::path& i
     if (archive_entry_filetype(entry) != AE_IFREG) continue;
     std::string name = archive_entry_pathname(entry);
     std::filesystem::path relative(name);
-    bool escapes = relative.is_absolute() || std::any_of(relative.begin(), relative.end(), [](const auto& p) { return p == ".."; });
-    if (escapes) return fail(ErrorCode::failure, fmt::format("{} holds an unsafe path: {}", in.string(), name));
+    bool escapes = relative.is_absolute() ||
+                   std::any_of(relative.begin(), relative.end(), [](const auto& p) { return p == ".."; });
+    if (escapes)
+      return fail(ErrorCode::failure, fmt::format("{} holds an unsafe path: {}", in.string(), name));
     auto target = destination / relative;
     std::filesystem::create_directories(target.parent_path());
     auto temporary = target;
     temporary += ".tmp";
     {
-      std::unique_ptr<std::FILE, int (*)(std::FILE*)> output(std::fopen(temporary.c_str(), "wb"), &std::fclose);
+      std::unique_ptr<std::FILE, int (*)(std::FILE*)> output(std::fopen(temporary.c_str(), "wb"),
+                                                             &std::fclose);
       if (!output) return fail(ErrorCode::failure, fmt::format("cannot write {}", target.string()));
       la_ssize_t n;
       while ((n = archive_read_data(reader.get(), buffer.data(), buffer.size())) > 0)
         if (std::fwrite(buffer.data(), 1, static_cast<size_t>(n), output.get()) != static_cast<size_t>(n))
           return fail(ErrorCode::failure, fmt::format("cannot write {}", target.string()));
-      if (n < 0) return fail(ErrorCode::failure, fmt::format("cannot read {}: {}", in.string(), archive_error_string(reader.get())));
+      if (n < 0)
+        return fail(ErrorCode::failure,
+                    fmt::format("cannot read {}: {}", in.string(), archive_error_string(reader.get())));
     }
     std::error_code ec;
     std::filesystem::rename(temporary, target, ec);
-    if (ec) return fail(ErrorCode::failure, fmt::format("cannot write {}: {}", target.string(), ec.message()));
+    if (ec)
+      return fail(ErrorCode::failure, fmt::format("cannot write {}: {}", target.string(), ec.message()));
     names.push_back(name);
   }
   if (status != ARCHIVE_EOF)
-    return fail(ErrorCode::failure, fmt::format("cannot read {}: {}", in.string(), archive_error_string(reader.get())));
+    return fail(ErrorCode::failure,
+                fmt::format("cannot read {}: {}", in.string(), archive_error_string(reader.get())));
   return names;
 }
 

@@ -9,8 +9,8 @@
 
 namespace mk::archive {
 
-// One regular file of a tar stream; `path` is relative ("usr/local/bin/x"). No directory entries are written, so
-// extracting over an existing tree leaves its directories' owners and modes alone.
+// One regular file of a tar stream; `path` is relative ("usr/local/bin/x"). No directory entries are written,
+// so extracting over an existing tree leaves its directories' owners and modes alone.
 struct TarEntry {
   std::string path;
   std::string content;
@@ -29,9 +29,10 @@ struct TarFile {
 // Writes `files` into the tar file `out`, streaming each from disk (out + ".tmp", renamed when complete).
 Status write_tar_file(const std::filesystem::path& out, const std::vector<TarFile>& files);
 
-// Extracts the regular files of the tar file `in` under `destination`, streaming; every name must be relative and
-// stay inside `destination` (otherwise nothing more is written and it fails). Each file is written as name + ".tmp"
-// and renamed when complete. Returns the names extracted.
-Result<std::vector<std::string>> extract_tar_file(const std::filesystem::path& in, const std::filesystem::path& destination);
+// Extracts the regular files of the tar file `in` under `destination`, streaming; every name must be relative
+// and stay inside `destination` (otherwise nothing more is written and it fails). Each file is written as
+// name + ".tmp" and renamed when complete. Returns the names extracted.
+Result<std::vector<std::string>> extract_tar_file(const std::filesystem::path& in,
+                                                  const std::filesystem::path& destination);
 
 } // namespace mk::archive

@@ -26,27 +26,57 @@ Result<std::vector<std::string>> ssh_command(Env& env, driver::Driver& driver, s
   auto info = MK_TRY(driver.inspect_node(target.name));
   if (info.state != driver::State::running)
     return fail(Error{ErrorCode::node_failed,
-                      fmt::format("node {} is not running ({})", target.name, driver::to_string(info.state)), {}, {},
+                      fmt::format("node {} is not running ({})", target.name, driver::to_string(info.state)),
+                      {},
+                      {},
                       fmt::format("start it with: mk start -p {}", profile)});
   auto port = info.ports.find(22);
-  if (port == info.ports.end()) return fail(ErrorCode::node_failed, fmt::format("node {} publishes no SSH port", target.name));
+  if (port == info.ports.end())
+    return fail(ErrorCode::node_failed, fmt::format("node {} publishes no SSH port", target.name));
   auto key = env.paths.machine_dir(target.name) / "id_rsa";
   struct stat key_stat {};
   if (::stat(key.c_str(), &key_stat) != 0)
-    return fail(Error{ErrorCode::node_failed, fmt::format("the SSH key {} is missing", key.string()), {}, {},
+    return fail(Error{ErrorCode::node_failed,
+                      fmt::format("the SSH key {} is missing", key.string()),
+                      {},
+                      {},
                       fmt::format("run mk start -p {} to install a new one", profile)});
   if ((key_stat.st_mode & 077) != 0)
-    return fail(ErrorCode::failure, fmt::format("the SSH key {} is readable by others; run chmod 600 on it", key.string()));
+    return fail(ErrorCode::failure,
+                fmt::format("the SSH key {} is readable by others; run chmod 600 on it", key.string()));
   if (exec::find_program("ssh").empty())
-    return fail(Error{ErrorCode::not_found, "the OpenSSH client (ssh) is not installed", {}, {},
+    return fail(Error{ErrorCode::not_found,
+                      "the OpenSSH client (ssh) is not installed",
+                      {},
+                      {},
                       "install it (Debian: apt-get install openssh-client)"});
-  std::vector<std::string> argv = {"ssh", "-F", "/dev/null",
-                                   "-o", "ConnectionAttempts=3", "-o", "ConnectTimeout=10",
-                                   "-o", "ControlMaster=no", "-o", "ControlPath=none",
-                                   "-o", "LogLevel=quiet", "-o", "PasswordAuthentication=no",
-                                   "-o", "ServerAliveInterval=60", "-o", "StrictHostKeyChecking=no",
-                                   "-o", "UserKnownHostsFile=/dev/null", "-o", "IdentitiesOnly=yes",
-                                   "-i", key.string(), "-p", std::to_string(port->second)};
+  std::vector<std::string> argv = {"ssh",
+                                   "-F",
+                                   "/dev/null",
+                                   "-o",
+                                   "ConnectionAttempts=3",
+                                   "-o",
+                                   "ConnectTimeout=10",
+                                   "-o",
+                                   "ControlMaster=no",
+                                   "-o",
+                                   "ControlPath=none",
+                                   "-o",
+                                   "LogLevel=quiet",
+                                   "-o",
+                                   "PasswordAuthentication=no",
+                                   "-o",
+                                   "ServerAliveInterval=60",
+                                   "-o",
+                                   "StrictHostKeyChecking=no",
+                                   "-o",
+                                   "UserKnownHostsFile=/dev/null",
+                                   "-o",
+                                   "IdentitiesOnly=yes",
+                                   "-i",
+                                   key.string(),
+                                   "-p",
+                                   std::to_string(port->second)};
   if (allocate_tty) argv.push_back("-t");
   argv.push_back("docker@127.0.0.1");
   if (!command.empty()) {
@@ -60,7 +90,8 @@ Result<std::string> node_list(Env& env, std::string_view profile) {
   auto config = MK_TRY(env.store.load(profile));
   if (!config) return fail(profile_not_found(profile));
   std::string text;
-  for (const auto& node : config->nodes) text += fmt::format("{}\t{}\n", node.name, node.ip);
+  for (const auto& node : config->nodes)
+    text += fmt::format("{}\t{}\n", node.name, node.ip);
   return text;
 }
 
@@ -68,7 +99,8 @@ Result<std::string> node_ip(Env& env, std::string_view profile, std::string_view
   auto config = MK_TRY(env.store.load(profile));
   if (!config) return fail(profile_not_found(profile));
   auto target = MK_TRY(find_node(*config, node));
-  if (target.ip.empty()) return fail(ErrorCode::node_failed, fmt::format("node {} has no IP address yet", target.name));
+  if (target.ip.empty())
+    return fail(ErrorCode::node_failed, fmt::format("node {} has no IP address yet", target.name));
   return target.ip;
 }
 

@@ -9,9 +9,9 @@
 
 namespace mk::cluster {
 
-// The OpenSSH command line that logs into `node` (empty: the primary node) of `profile` as user docker with the
-// node's key, running `command` when not empty. Fails when the node is not running or its key is missing or
-// readable by others.
+// The OpenSSH command line that logs into `node` (empty: the primary node) of `profile` as user docker with
+// the node's key, running `command` when not empty. Fails when the node is not running or its key is missing
+// or readable by others.
 Result<std::vector<std::string>> ssh_command(Env& env, driver::Driver& driver, std::string_view profile,
                                              std::string_view node, const std::vector<std::string>& command,
                                              bool allocate_tty);

@@ -18,7 +18,8 @@ ApiServer api_server(const core::Paths& paths, const config::ClusterConfig& conf
   return server;
 }
 
-Result<net::HttpResponse> api_get(const ApiServer& server, std::string_view path, std::chrono::milliseconds timeout) {
+Result<net::HttpResponse> api_get(const ApiServer& server, std::string_view path,
+                                  std::chrono::milliseconds timeout) {
   net::HttpRequest request;
   request.url = server.base_url + std::string(path);
   request.tls = server.tls;

@@ -11,8 +11,8 @@
 
 namespace mk::cluster {
 
-// A way to talk to a cluster's API server from the host: https://127.0.0.1:<published port>, verified against mk's
-// CA, authenticated with the profile's client certificate.
+// A way to talk to a cluster's API server from the host: https://127.0.0.1:<published port>, verified against
+// mk's CA, authenticated with the profile's client certificate.
 struct ApiServer {
   std::string base_url;
   net::TlsOptions tls;

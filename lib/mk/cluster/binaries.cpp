@@ -4,8 +4,8 @@
 #include "mk/core/fs.hpp"
 #include "mk/net/http.hpp"
 
-#include <fmt/format.h>
 #include <algorithm>
+#include <fmt/format.h>
 #include <future>
 #include <optional>
 
@@ -29,8 +29,12 @@ Result<fs::path> ensure_binary(const mirror::RemoteFile& file, const fs::path& d
   const auto& url = file.url;
   auto sum = MK_TRY(net::http_get({file.checksum_url}));
   if (sum.head.status != 200)
-    return fail(Error{ErrorCode::network, fmt::format("cannot download {}: HTTP {}", file.checksum_url, sum.head.status),
-                      {}, {}, "check --binary-mirror (it must hold <base>/<version>/bin/linux/amd64/<name> and <name>.sha256)"});
+    return fail(Error{
+        ErrorCode::network,
+        fmt::format("cannot download {}: HTTP {}", file.checksum_url, sum.head.status),
+        {},
+        {},
+        "check --binary-mirror (it must hold <base>/<version>/bin/linux/amd64/<name> and <name>.sha256)"});
   auto expected = MK_TRY(net::parse_sha256_file(sum.body));
   net::DownloadOptions options;
   options.expected_sha256 = expected;
@@ -47,12 +51,14 @@ bool binaries_cached(const std::vector<mirror::RemoteFile>& binaries, const fs::
   });
 }
 
-Status ensure_binaries(const std::vector<mirror::RemoteFile>& binaries, const fs::path& directory, ui::Transfers& transfers) {
+Status ensure_binaries(const std::vector<mirror::RemoteFile>& binaries, const fs::path& directory,
+                       ui::Transfers& transfers) {
   std::vector<std::future<Result<fs::path>>> downloads;
   for (const auto& file : binaries)
     downloads.push_back(std::async(std::launch::async, [&file, &directory, &transfers] {
-      auto result = ensure_binary(file, directory,
-                                  [&](const net::DownloadProgress& p) { transfers.update(file.name, p.received, p.total); });
+      auto result = ensure_binary(file, directory, [&](const net::DownloadProgress& p) {
+        transfers.update(file.name, p.received, p.total);
+      });
       transfers.finish(file.name, result.has_value());
       return result;
     }));

@@ -27,19 +27,22 @@ VersionCache from_json(const json& document) {
   VersionCache cache;
   cache.version = document.value("version", "");
   cache.base_image = document.value("base_image", "");
-  for (const auto& file : document.value("files", json::array())) cache.files.insert(file.get<std::string>());
+  for (const auto& file : document.value("files", json::array()))
+    cache.files.insert(file.get<std::string>());
   return cache;
 }
 
 json to_json(const VersionCache& cache) {
-  return {{"format", 1}, {"version", cache.version}, {"base_image", cache.base_image}, {"files", cache.files}};
+  return {
+      {"format", 1}, {"version", cache.version}, {"base_image", cache.base_image}, {"files", cache.files}};
 }
 
 Result<VersionCache> load(const core::Paths& paths, std::string_view version) {
   auto text = core::read_file(record_path(paths, version));
   if (!text) return VersionCache{std::string(version), {}, {}};
   auto document = json::parse(*text, nullptr, false);
-  if (document.is_discarded()) return fail(ErrorCode::failure, fmt::format("{} is corrupt", record_path(paths, version).string()));
+  if (document.is_discarded())
+    return fail(ErrorCode::failure, fmt::format("{} is corrupt", record_path(paths, version).string()));
   return from_json(document);
 }
 
@@ -55,12 +58,13 @@ Status merge_record(const core::Paths& paths, const VersionCache& added) {
 Status record_cached(const core::Paths& paths, const std::string& version, const std::string& base_image,
                      const std::vector<fs::path>& files) {
   VersionCache added{version, base_image, {}};
-  for (const auto& file : files) added.files.insert(fs::relative(file, paths.cache_dir()).string());
+  for (const auto& file : files)
+    added.files.insert(fs::relative(file, paths.cache_dir()).string());
   return merge_record(paths, added);
 }
 
-std::vector<fs::path> plan_cache_files(const core::Paths& paths, const mirror::Plan& plan, const std::string& version,
-                                       bool with_preload) {
+std::vector<fs::path> plan_cache_files(const core::Paths& paths, const mirror::Plan& plan,
+                                       const std::string& version, bool with_preload) {
   std::vector<fs::path> files;
   if (with_preload) {
     auto tarball = preload_cache_path(paths, plan.preload);
@@ -105,11 +109,18 @@ Status export_cache(Env& env, driver::Driver& driver, const std::string& version
     if (fs::exists(env.paths.cache_dir() / relative))
       files.push_back({"cache/" + relative, env.paths.cache_dir() / relative});
   if (files.empty())
-    return fail(Error{ErrorCode::not_found, fmt::format("nothing is cached for Kubernetes {}", version), {}, {},
-                      fmt::format("fill the cache first: mk start --download-only --kubernetes-version={}", version)});
+    return fail(Error{
+        ErrorCode::not_found,
+        fmt::format("nothing is cached for Kubernetes {}", version),
+        {},
+        {},
+        fmt::format("fill the cache first: mk start --download-only --kubernetes-version={}", version)});
   auto staging = env.paths.cache_dir() / "export.tmp";
   fs::create_directories(staging);
-  auto cleanup = [&] { std::error_code ec; fs::remove_all(staging, ec); };
+  auto cleanup = [&] {
+    std::error_code ec;
+    fs::remove_all(staging, ec);
+  };
   if (!cache.base_image.empty()) {
     if (auto saved = driver.save_image(cache.base_image, staging / k_node_image_name); !saved) {
       cleanup();
@@ -139,7 +150,8 @@ Result<std::string> import_cache(Env& env, driver::Driver& driver, const fs::pat
   auto document = text ? json::parse(*text, nullptr, false) : json();
   if (!text || document.is_discarded() || document.value("format", 0) != 1) {
     cleanup();
-    return fail(ErrorCode::usage, fmt::format("{} is not a cache exported by mk (no valid {})", file.string(), k_manifest_name));
+    return fail(ErrorCode::usage, fmt::format("{} is not a cache exported by mk (no valid {})", file.string(),
+                                              k_manifest_name));
   }
   auto cache = from_json(document);
   for (const auto& relative : cache.files) {

@@ -13,16 +13,17 @@
 
 namespace mk::cluster {
 
-// What the cache holds for one Kubernetes version, recorded as mk caches it (MK_HOME/cache/versions/<version>.json):
-// the node image and the cached files (paths relative to the cache directory: the preload, binaries, image archives
-// and their checksum records).
+// What the cache holds for one Kubernetes version, recorded as mk caches it
+// (MK_HOME/cache/versions/<version>.json): the node image and the cached files (paths relative to the cache
+// directory: the preload, binaries, image archives and their checksum records).
 struct VersionCache {
   std::string version;
   std::string base_image;
   std::set<std::string> files;
 };
 
-// Adds `files` (absolute paths inside the cache) and, when not empty, the node image to the record of `version`.
+// Adds `files` (absolute paths inside the cache) and, when not empty, the node image to the record of
+// `version`.
 Status record_cached(const core::Paths& paths, const std::string& version, const std::string& base_image,
                      const std::vector<std::filesystem::path>& files);
 
@@ -40,12 +41,13 @@ struct CacheEntry {
 };
 std::vector<CacheEntry> list_cache(const core::Paths& paths);
 
-// `mk cache export FILE --kubernetes-version=V`: one tar file with everything cached for V, the node image included
-// (saved from the engine). not_found when nothing is cached for V.
-Status export_cache(Env& env, driver::Driver& driver, const std::string& version, const std::filesystem::path& file);
+// `mk cache export FILE --kubernetes-version=V`: one tar file with everything cached for V, the node image
+// included (saved from the engine). not_found when nothing is cached for V.
+Status export_cache(Env& env, driver::Driver& driver, const std::string& version,
+                    const std::filesystem::path& file);
 
-// `mk cache import FILE`: puts an exported version into this machine's cache and the node image into the engine.
-// Returns the version.
+// `mk cache import FILE`: puts an exported version into this machine's cache and the node image into the
+// engine. Returns the version.
 Result<std::string> import_cache(Env& env, driver::Driver& driver, const std::filesystem::path& file);
 
 } // namespace mk::cluster

@@ -16,7 +16,8 @@
 namespace mk::cluster {
 
 namespace {
-// Archives every image of `images` into the cache (skipping cached ones), pulled straight from the registries.
+// Archives every image of `images` into the cache (skipping cached ones), pulled straight from the
+// registries.
 Status archive_images(Env& env, const config::ClusterConfig& config, const std::vector<std::string>& images,
                       ui::Transfers& transfers) {
   registry::PullOptions options;
@@ -43,8 +44,10 @@ Status download_only(Env& env, driver::Driver& driver, const StartRequest& reque
     config = std::move(*existing);
   } else {
     auto selection = MK_TRY(select_request_sources(request, true));
-    for (const auto& note : selection.notes) env.ui.info(note);
-    for (const auto& warning : selection.warnings) env.ui.warning(warning);
+    for (const auto& note : selection.notes)
+      env.ui.info(note);
+    for (const auto& warning : selection.warnings)
+      env.ui.warning(warning);
     config = new_cluster_config(request, driver.name(), selection);
   }
   auto plan = MK_TRY(plan_of(config));
@@ -52,7 +55,8 @@ Status download_only(Env& env, driver::Driver& driver, const StartRequest& reque
   env.ui.step_started(fmt::format("Downloading the node image and Kubernetes {}", version));
   ui::Transfers transfers(env.ui);
   auto image = std::async(std::launch::async, [&] {
-    return driver.ensure_image(plan.base_image, [&](std::string_view line) { env.ui.info(std::string(line)); });
+    return driver.ensure_image(plan.base_image,
+                               [&](std::string_view line) { env.ui.info(std::string(line)); });
   });
   bool preload = false;
   auto kubernetes = [&]() -> Status {
@@ -61,7 +65,8 @@ Status download_only(Env& env, driver::Driver& driver, const StartRequest& reque
       preload = true;
       return {};
     }
-    env.ui.info(fmt::format("No preload for Kubernetes {}: caching the binaries and image archives", version));
+    env.ui.info(
+        fmt::format("No preload for Kubernetes {}: caching the binaries and image archives", version));
     MK_TRY(ensure_binaries(plan.binaries, env.paths.binaries_cache(version), transfers));
     auto control_plane = plan.images;
     // a missing CoreDNS image does not stop a cluster from starting, so it does not stop the download either
@@ -75,7 +80,8 @@ Status download_only(Env& env, driver::Driver& driver, const StartRequest& reque
   env.ui.step_finished(kubernetes.has_value() && image_result.has_value());
   if (!image_result) return image_result;
   if (!kubernetes) return kubernetes;
-  return record_cached(env.paths, version, plan.base_image, plan_cache_files(env.paths, plan, version, preload));
+  return record_cached(env.paths, version, plan.base_image,
+                       plan_cache_files(env.paths, plan, version, preload));
 }
 
 } // namespace mk::cluster

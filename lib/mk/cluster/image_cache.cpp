@@ -6,7 +6,8 @@
 namespace mk::cluster {
 
 std::filesystem::path image_archive_path(const core::Paths& paths, std::string_view image) {
-  if (auto reference = registry::parse_reference(image)) return paths.cache_dir() / "images" / registry::archive_file_name(*reference);
+  if (auto reference = registry::parse_reference(image))
+    return paths.cache_dir() / "images" / registry::archive_file_name(*reference);
   std::string name(image); // not a reference mk could pull anyway: any distinct name will do
   for (auto& c : name)
     if (c == '/' || c == ':' || c == '@') c = '_';

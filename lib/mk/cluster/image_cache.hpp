@@ -9,7 +9,8 @@
 
 namespace mk::cluster {
 
-// The cache file of an image archive (an OCI layout tar `ctr images import` accepts): MK_HOME/cache/images/<name>.
+// The cache file of an image archive (an OCI layout tar `ctr images import` accepts):
+// MK_HOME/cache/images/<name>.
 std::filesystem::path image_archive_path(const core::Paths& paths, std::string_view image);
 
 // The cached archive of `image`, when one is complete.

@@ -27,7 +27,8 @@ Result<mirror::Plan> plan_of(const config::ClusterConfig& config) {
   auto version = MK_TRY(k8s::parse_version(config.kubernetes.version));
   std::vector<std::string> addon_images;
   for (const auto& addon : MK_TRY(enabled_addons(config)))
-    for (const auto& [key, image] : addon.images) addon_images.push_back(image);
+    for (const auto& [key, image] : addon.images)
+      addon_images.push_back(image);
   return mirror::resolve(version, sources_of(config), addon_images);
 }
 

@@ -24,12 +24,14 @@ mirror::Sources sources_of(const config::ClusterConfig& config);
 // The addons the cluster runs: the defaults, plus or minus what the profile records.
 Result<std::vector<addons::Addon>> enabled_addons(const config::ClusterConfig& config);
 
-// Everything a start of this Kubernetes cluster may fetch (the one resolver behind downloads, pulls and --dry-run).
+// Everything a start of this Kubernetes cluster may fetch (the one resolver behind downloads, pulls and
+// --dry-run).
 Result<mirror::Plan> plan_of(const config::ClusterConfig& config);
 
 // The host files of a profile's certificates.
 struct ProfileCertificates {
-  std::filesystem::path apiserver_cert, apiserver_key, client_cert, client_key, proxy_client_cert, proxy_client_key;
+  std::filesystem::path apiserver_cert, apiserver_key, client_cert, client_key, proxy_client_cert,
+      proxy_client_key;
 };
 ProfileCertificates profile_certificates(const core::Paths& paths, std::string_view profile);
 

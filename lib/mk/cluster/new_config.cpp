@@ -34,10 +34,17 @@ config::ClusterConfig new_cluster_config(const StartRequest& request, std::strin
 
 Status check_existing(const config::ClusterConfig& existing, const StartRequest& request, ui::Reporter& ui) {
   if (existing.kubernetes_enabled && !request.kubernetes)
-    return fail(Error{ErrorCode::conflict, fmt::format("profile {} was created with Kubernetes", existing.name), {}, {},
-                      fmt::format("delete it first (mk delete -p {}) to start it without Kubernetes", existing.name)});
+    return fail(Error{
+        ErrorCode::conflict,
+        fmt::format("profile {} was created with Kubernetes", existing.name),
+        {},
+        {},
+        fmt::format("delete it first (mk delete -p {}) to start it without Kubernetes", existing.name)});
   if (!existing.kubernetes_enabled && !request.kubernetes_version.empty())
-    return fail(Error{ErrorCode::conflict, fmt::format("profile {} was created without Kubernetes", existing.name), {}, {},
+    return fail(Error{ErrorCode::conflict,
+                      fmt::format("profile {} was created without Kubernetes", existing.name),
+                      {},
+                      {},
                       fmt::format("delete it first (mk delete -p {}) to add Kubernetes", existing.name)});
   if (request.cpus_given && request.cpus != existing.cpus)
     ui.warning(fmt::format("--cpus is ignored: the existing cluster keeps {} CPUs", existing.cpus));
@@ -48,13 +55,17 @@ Status check_existing(const config::ClusterConfig& existing, const StartRequest&
   if (!request.subnet.empty() && request.subnet != existing.subnet)
     ui.warning(fmt::format("--subnet is ignored: the cluster network is {}", existing.subnet));
   if (!request.kubernetes_version.empty() && request.kubernetes_version != existing.kubernetes.version)
-    return fail(Error{ErrorCode::conflict,
-                      fmt::format("cluster {} runs Kubernetes {}; mk does not change the version of an existing cluster",
-                                  existing.name, existing.kubernetes.version),
-                      {}, {}, fmt::format("delete it first (mk delete -p {}) or start another profile", existing.name)});
+    return fail(Error{
+        ErrorCode::conflict,
+        fmt::format("cluster {} runs Kubernetes {}; mk does not change the version of an existing cluster",
+                    existing.name, existing.kubernetes.version),
+        {},
+        {},
+        fmt::format("delete it first (mk delete -p {}) or start another profile", existing.name)});
   if (!request.image_repository.empty() && request.image_repository != existing.kubernetes.image_repository)
-    ui.warning(fmt::format("--image-repository is ignored: the cluster keeps {}",
-                           existing.kubernetes.image_repository.empty() ? "the default" : existing.kubernetes.image_repository));
+    ui.warning(fmt::format(
+        "--image-repository is ignored: the cluster keeps {}",
+        existing.kubernetes.image_repository.empty() ? "the default" : existing.kubernetes.image_repository));
   return {};
 }
 

@@ -12,8 +12,8 @@ namespace mk::cluster {
 config::ClusterConfig new_cluster_config(const StartRequest& request, std::string_view driver,
                                          const mirror::Selection& selection);
 
-// Checks `request` against an existing cluster: conflict for flags that cannot change it (Kubernetes on/off, its
-// version), a warning for the ones that are ignored (resources, node image, subnet, image repository).
+// Checks `request` against an existing cluster: conflict for flags that cannot change it (Kubernetes on/off,
+// its version), a warning for the ones that are ignored (resources, node image, subnet, image repository).
 Status check_existing(const config::ClusterConfig& existing, const StartRequest& request, ui::Reporter& ui);
 
 } // namespace mk::cluster

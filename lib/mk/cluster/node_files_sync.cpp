@@ -11,7 +11,8 @@ namespace mk::cluster {
 
 Result<std::vector<std::string>> sync_node_files(exec::Runner& node, const std::vector<NodeFile>& files) {
   exec::Command hashes{{"sha256sum", "--"}, {}, {}, {}, {}};
-  for (const auto& file : files) hashes.argv.push_back(file.path);
+  for (const auto& file : files)
+    hashes.argv.push_back(file.path);
   auto existing = MK_TRY(node.run(hashes)); // exits 1 when some files are missing: those are simply absent
   std::map<std::string, std::string> node_hashes;
   for (const auto& line : core::split(existing.out, '\n', true)) {

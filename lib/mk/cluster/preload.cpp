@@ -16,8 +16,12 @@ using namespace std::chrono_literals;
 
 namespace {
 // Beside the tarball: "<sha256 or 'unverified'> <size>" once it is complete.
-fs::path record_of(const fs::path& tarball) { return fs::path(tarball.string() + ".record"); }
-fs::path absent_marker(const fs::path& tarball) { return fs::path(tarball.string() + ".absent"); }
+fs::path record_of(const fs::path& tarball) {
+  return fs::path(tarball.string() + ".record");
+}
+fs::path absent_marker(const fs::path& tarball) {
+  return fs::path(tarball.string() + ".absent");
+}
 
 bool complete(const fs::path& tarball) {
   auto record = core::read_file(record_of(tarball));
@@ -48,7 +52,8 @@ PreloadAvailability find_preload(const core::Paths& paths, const mirror::RemoteF
   head.idle_timeout = 10s;
   auto answer = net::http_get(head);
   if (answer && answer->head.status == 200) return PreloadAvailability::remote;
-  core::write_file_atomic(marker, answer ? fmt::format("HTTP {}\n", answer->head.status) : answer.error().message + "\n");
+  core::write_file_atomic(marker, answer ? fmt::format("HTTP {}\n", answer->head.status)
+                                         : answer.error().message + "\n");
   return PreloadAvailability::absent;
 }
 
@@ -58,13 +63,17 @@ Result<fs::path> fetch_preload(const core::Paths& paths, const mirror::RemoteFil
   if (complete(tarball)) return tarball;
   std::string expected;
   auto published = net::http_get({preload.checksum_url});
-  if (published && published->head.status == 200) expected = MK_TRY(net::parse_sha256_file(published->body));
+  if (published && published->head.status == 200)
+    expected = MK_TRY(net::parse_sha256_file(published->body));
   else
     ui.warning(fmt::format("no checksum is published for the preload ({} answered {}): it is used unverified",
-                           preload.checksum_url, published ? std::to_string(published->head.status) : published.error().message));
+                           preload.checksum_url,
+                           published ? std::to_string(published->head.status) : published.error().message));
   net::DownloadOptions options;
   options.expected_sha256 = expected;
-  options.progress = [&](const net::DownloadProgress& p) { transfers.update("preload", p.received, p.total); };
+  options.progress = [&](const net::DownloadProgress& p) {
+    transfers.update("preload", p.received, p.total);
+  };
   auto downloaded = net::download_file(preload.url, tarball, options);
   transfers.finish("preload", downloaded.has_value());
   if (!downloaded) return fail(std::move(downloaded).error());

@@ -3,7 +3,8 @@
 
 namespace mk::cluster {
 
-std::vector<ProfileSummary> list_profiles(Env& env, const std::function<driver::Driver*(std::string_view)>& driver_for) {
+std::vector<ProfileSummary>
+list_profiles(Env& env, const std::function<driver::Driver*(std::string_view)>& driver_for) {
   std::vector<ProfileSummary> rows;
   for (const auto& name : env.store.names()) {
     ProfileSummary row{name, {}, {}, 0, {}, "Error", 0};

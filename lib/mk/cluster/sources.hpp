@@ -6,8 +6,9 @@
 
 namespace mk::cluster {
 
-// The sources a new cluster started with `request` uses. With `probe`, candidate image repositories are checked
-// for reachability (a registry API request with a short timeout); without (--dry-run), nothing is contacted.
+// The sources a new cluster started with `request` uses. With `probe`, candidate image repositories are
+// checked for reachability (a registry API request with a short timeout); without (--dry-run), nothing is
+// contacted.
 Result<mirror::Selection> select_request_sources(const StartRequest& request, bool probe);
 
 } // namespace mk::cluster

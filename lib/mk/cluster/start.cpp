@@ -60,22 +60,27 @@ Status start(Env& env, driver::Driver& driver, const StartRequest& request) {
   if (existing) {
     MK_TRY(check_existing(*existing, request, env.ui));
     context.config = std::move(*existing);
-    if (!context.config.primary()) context.config.nodes.push_back({config::node_name(request.profile, 0), {}, true, {}});
+    if (!context.config.primary())
+      context.config.nodes.push_back({config::node_name(request.profile, 0), {}, true, {}});
     context.node_state = MK_TRY(driver.inspect_node(context.primary().name)).state;
     if (context.config.kubernetes_enabled && !context.config.kubernetes.initialized &&
         context.node_state != driver::State::nonexistent) {
-      // an earlier start was killed before kubeadm init completed: a half-initialised node cannot be reset (the
-      // node image's crictl cannot stop pods), so it is created afresh
-      env.ui.warning(fmt::format("node {} never finished bootstrapping Kubernetes: creating it again", context.primary().name));
+      // an earlier start was killed before kubeadm init completed: a half-initialised node cannot be reset
+      // (the node image's crictl cannot stop pods), so it is created afresh
+      env.ui.warning(fmt::format("node {} never finished bootstrapping Kubernetes: creating it again",
+                                 context.primary().name));
       MK_TRY(driver.remove_node(context.primary().name));
       context.node_state = driver::State::nonexistent;
     }
     if (context.node_state == driver::State::paused)
-      return fail(ErrorCode::conflict, fmt::format("node {} is paused; unpause it first", context.primary().name));
+      return fail(ErrorCode::conflict,
+                  fmt::format("node {} is paused; unpause it first", context.primary().name));
   } else {
     auto selection = MK_TRY(select_request_sources(request, request.kubernetes));
-    for (const auto& note : selection.notes) env.ui.info(note);
-    for (const auto& warning : selection.warnings) env.ui.warning(warning);
+    for (const auto& note : selection.notes)
+      env.ui.info(note);
+    for (const auto& warning : selection.warnings)
+      env.ui.warning(warning);
     context.config = new_cluster_config(request, driver.name(), selection);
     MK_TRY(context.save());
     auto& store = env.store;

@@ -3,8 +3,8 @@
 
 #include "mk/config/validate.hpp"
 #include "mk/k8s/version.hpp"
-#include "mk/net/ipv4.hpp"
 #include "mk/mirror/countries.hpp"
+#include "mk/net/ipv4.hpp"
 #include "mk/net/url.hpp"
 
 #include <algorithm>
@@ -35,9 +35,11 @@ HostFacts detect_host_facts() {
 static Result<std::string> base_url(const std::string& text, std::string_view flag) {
   if (text.empty()) return text;
   if (!net::parse_url(text))
-    return fail(ErrorCode::usage, fmt::format("invalid {} \"{}\": use an http:// or https:// URL", flag, text));
+    return fail(ErrorCode::usage,
+                fmt::format("invalid {} \"{}\": use an http:// or https:// URL", flag, text));
   std::string url = text;
-  while (url.back() == '/') url.pop_back();
+  while (url.back() == '/')
+    url.pop_back();
   return url;
 }
 
@@ -52,12 +54,14 @@ Result<StartRequest> validate_start_flags(const StartFlags& flags, const HostFac
   if (flags.no_kubernetes && !flags.kubernetes_version.empty())
     return fail(ErrorCode::usage, "--no-kubernetes cannot be combined with --kubernetes-version");
   request.cpus_given = !flags.cpus.empty();
-  request.cpus = request.cpus_given ? MK_TRY(config::parse_cpus(flags.cpus, host.cpus)) : std::min(2, host.cpus);
+  request.cpus =
+      request.cpus_given ? MK_TRY(config::parse_cpus(flags.cpus, host.cpus)) : std::min(2, host.cpus);
   request.memory_given = !flags.memory.empty();
-  request.memory_mb = request.memory_given ? MK_TRY(config::parse_memory(flags.memory)) : default_memory_mb(host.memory_mb);
+  request.memory_mb =
+      request.memory_given ? MK_TRY(config::parse_memory(flags.memory)) : default_memory_mb(host.memory_mb);
   if (request.memory_given && host.memory_mb > 0 && request.memory_mb > host.memory_mb)
-    return fail(ErrorCode::usage,
-                fmt::format("--memory {} is more than this machine has ({} MB)", flags.memory, host.memory_mb));
+    return fail(ErrorCode::usage, fmt::format("--memory {} is more than this machine has ({} MB)",
+                                              flags.memory, host.memory_mb));
   if (!flags.subnet.empty()) request.subnet = MK_TRY(config::validate_subnet(flags.subnet));
   if (!flags.static_ip.empty()) {
     MK_TRY(config::validate_static_ip(flags.static_ip));
@@ -66,27 +70,30 @@ Result<StartRequest> validate_start_flags(const StartFlags& flags, const HostFac
     if (request.subnet.empty()) request.subnet = net::Cidr{{address.value & 0xFFFFFF00u}, 24}.to_string();
     auto subnet = MK_TRY(net::parse_cidr(request.subnet));
     if (!subnet.contains(address) || address == subnet.first_host() || address == subnet.network)
-      return fail(ErrorCode::usage,
-                  fmt::format("--static-ip {} is not a node address of the subnet {}", flags.static_ip, request.subnet));
+      return fail(ErrorCode::usage, fmt::format("--static-ip {} is not a node address of the subnet {}",
+                                                flags.static_ip, request.subnet));
   }
   request.force = flags.force;
   if (request.kubernetes) {
     // an empty version means: the existing profile's, else the default (decided by start())
     if (!flags.kubernetes_version.empty())
-      request.kubernetes_version = MK_TRY(k8s::resolve_version(flags.kubernetes_version, flags.force)).to_string();
+      request.kubernetes_version =
+          MK_TRY(k8s::resolve_version(flags.kubernetes_version, flags.force)).to_string();
   }
   if (!flags.image_repository.empty() && flags.image_repository != "auto") {
     std::string repository = flags.image_repository;
     for (auto scheme : {"https://", "http://"})
       if (repository.rfind(scheme, 0) == 0) repository = repository.substr(std::string_view(scheme).size());
-    while (!repository.empty() && repository.back() == '/') repository.pop_back();
+    while (!repository.empty() && repository.back() == '/')
+      repository.pop_back();
     MK_TRY(config::validate_image_reference(repository, "--image-repository"));
     request.image_repository = repository;
   }
   static const std::regex k_host_port(R"([a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?(:[0-9]{1,5})?)");
   for (const auto& registry : flags.insecure_registries) {
     if (!std::regex_match(registry, k_host_port))
-      return fail(ErrorCode::usage, fmt::format("invalid --insecure-registry \"{}\": use host:port", registry));
+      return fail(ErrorCode::usage,
+                  fmt::format("invalid --insecure-registry \"{}\": use host:port", registry));
     request.insecure_registries.push_back(registry);
   }
   request.binary_mirror = MK_TRY(base_url(flags.binary_mirror, "--binary-mirror"));
@@ -94,14 +101,18 @@ Result<StartRequest> validate_start_flags(const StartFlags& flags, const HostFac
   for (const auto& mirror : flags.registry_mirrors) {
     auto url = net::parse_url(mirror);
     if (!url || url->target != "/" || mirror.find('?') != std::string::npos)
-      return fail(ErrorCode::usage, fmt::format("invalid --registry-mirror \"{}\": use http(s)://host[:port] without a path", mirror));
+      return fail(
+          ErrorCode::usage,
+          fmt::format("invalid --registry-mirror \"{}\": use http(s)://host[:port] without a path", mirror));
     auto trimmed = mirror;
-    while (trimmed.back() == '/') trimmed.pop_back();
+    while (trimmed.back() == '/')
+      trimmed.pop_back();
     request.registry_mirrors.push_back(trimmed);
   }
   if (!flags.image_mirror_country.empty() && !mirror::find_country(flags.image_mirror_country)) {
     std::string known;
-    for (const auto& c : mirror::countries()) known += (known.empty() ? "" : ", ") + std::string(c.country);
+    for (const auto& c : mirror::countries())
+      known += (known.empty() ? "" : ", ") + std::string(c.country);
     return fail(ErrorCode::usage, fmt::format("unknown --image-mirror-country \"{}\": mk has mirrors for {}",
                                               flags.image_mirror_country, known));
   }
@@ -111,9 +122,11 @@ Result<StartRequest> validate_start_flags(const StartFlags& flags, const HostFac
   request.download_only = flags.download_only;
   request.dry_run = flags.dry_run;
   request.preload = flags.preload;
-  if (flags.download_only && flags.dry_run) return fail(ErrorCode::usage, "--download-only cannot be combined with --dry-run");
+  if (flags.download_only && flags.dry_run)
+    return fail(ErrorCode::usage, "--download-only cannot be combined with --dry-run");
   if ((flags.download_only || flags.dry_run) && flags.no_kubernetes)
-    return fail(ErrorCode::usage, fmt::format("--{} needs Kubernetes: drop --no-kubernetes", flags.dry_run ? "dry-run" : "download-only"));
+    return fail(ErrorCode::usage, fmt::format("--{} needs Kubernetes: drop --no-kubernetes",
+                                              flags.dry_run ? "dry-run" : "download-only"));
   return request;
 }
 

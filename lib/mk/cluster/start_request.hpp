@@ -41,8 +41,8 @@ struct HostFacts {
 // `mk start` after validation: every value checked and resolved.
 struct StartRequest {
   std::string profile;
-  std::string driver;         // empty: auto-detect (or the existing profile's)
-  std::string base_image;     // empty: the default, or the existing profile's
+  std::string driver;     // empty: auto-detect (or the existing profile's)
+  std::string base_image; // empty: the default, or the existing profile's
   bool kubernetes = true;
   std::string kubernetes_version; // empty: the existing profile's, or the default
   int cpus = 2;
@@ -56,19 +56,19 @@ struct StartRequest {
   std::vector<std::string> insecure_registries; // host:port
   std::string binary_mirror;                    // http(s) base URL without trailing slash
   bool keep_context = false;
-  std::string image_mirror_country;             // a known country
-  std::vector<std::string> registry_mirrors;    // http(s)://host[:port] for docker.io pulls
-  std::string preload_mirror;                   // http(s) base URL without trailing slash
-  bool download_only = false;                   // fill the cache, create nothing
-  bool dry_run = false;                         // print the plan, touch nothing
-  bool preload = true;                          // false: binaries and images one by one, even when a preload exists
+  std::string image_mirror_country;          // a known country
+  std::vector<std::string> registry_mirrors; // http(s)://host[:port] for docker.io pulls
+  std::string preload_mirror;                // http(s) base URL without trailing slash
+  bool download_only = false;                // fill the cache, create nothing
+  bool dry_run = false;                      // print the plan, touch nothing
+  bool preload = true; // false: binaries and images one by one, even when a preload exists
 };
 
 // Checks every flag before anything is created; usage error naming the flag otherwise.
 Result<StartRequest> validate_start_flags(const StartFlags& flags, const HostFacts& host);
 
-// The memory a node gets by default: a quarter of the machine, at least 3072 MB but never more than the machine
-// has (minus 48 MB).
+// The memory a node gets by default: a quarter of the machine, at least 3072 MB but never more than the
+// machine has (minus 48 MB).
 int default_memory_mb(long long host_memory_mb);
 
 // This machine's CPU count and memory.

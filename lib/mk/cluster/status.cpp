@@ -12,8 +12,12 @@
 namespace mk::cluster {
 
 Error profile_not_found(std::string_view profile) {
-  return Error{ErrorCode::not_found, fmt::format("profile \"{}\" not found", profile), {}, {},
-               fmt::format("run \"mk profile list\" to see all profiles, or \"mk start -p {}\" to create it", profile)};
+  return Error{ErrorCode::not_found,
+               fmt::format("profile \"{}\" not found", profile),
+               {},
+               {},
+               fmt::format("run \"mk profile list\" to see all profiles, or \"mk start -p {}\" to create it",
+                           profile)};
 }
 
 int status_exit_code(const ClusterStatus& status) {
@@ -92,7 +96,8 @@ std::string format_status_text(const ClusterStatus& status) {
     text += node.name + "\n";
     text += node.control_plane ? "type: Control Plane\n" : "type: Worker\n";
     text += fmt::format("host: {}\nkubelet: {}\n", node.host, node.kubelet);
-    if (node.control_plane) text += fmt::format("apiserver: {}\nkubeconfig: {}\n", node.apiserver, node.kubeconfig);
+    if (node.control_plane)
+      text += fmt::format("apiserver: {}\nkubeconfig: {}\n", node.apiserver, node.kubeconfig);
     text += "\n";
   }
   return text;
@@ -100,13 +105,17 @@ std::string format_status_text(const ClusterStatus& status) {
 
 std::string format_status_json(const ClusterStatus& status) {
   auto one = [](const NodeStatus& node) {
-    return nlohmann::ordered_json{{"Name", node.name},           {"Host", node.host},
-                                  {"Kubelet", node.kubelet},     {"APIServer", node.apiserver},
-                                  {"Kubeconfig", node.kubeconfig}, {"Worker", !node.control_plane}};
+    return nlohmann::ordered_json{{"Name", node.name},
+                                  {"Host", node.host},
+                                  {"Kubelet", node.kubelet},
+                                  {"APIServer", node.apiserver},
+                                  {"Kubeconfig", node.kubeconfig},
+                                  {"Worker", !node.control_plane}};
   };
   if (status.nodes.size() == 1) return one(status.nodes.front()).dump() + "\n";
   auto list = nlohmann::ordered_json::array();
-  for (const auto& node : status.nodes) list.push_back(one(node));
+  for (const auto& node : status.nodes)
+    list.push_back(one(node));
   return list.dump() + "\n";
 }
 

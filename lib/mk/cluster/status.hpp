@@ -25,8 +25,8 @@ struct ClusterStatus {
   std::vector<NodeStatus> nodes;
 };
 
-// minikube's exit code bits: 1 when a host is not Running, 2 when a kubelet or API server is neither Running nor
-// Irrelevant, 4 when the kubeconfig is neither Configured nor Irrelevant; 7 when there are no nodes.
+// minikube's exit code bits: 1 when a host is not Running, 2 when a kubelet or API server is neither Running
+// nor Irrelevant, 4 when the kubeconfig is neither Configured nor Irrelevant; 7 when there are no nodes.
 int status_exit_code(const ClusterStatus& status);
 
 // The status of profile `profile`; not_found when the profile does not exist.

@@ -21,7 +21,9 @@ namespace mk::cluster {
 // leaves exactly what was there before it.
 class Rollback {
 public:
-  void push(std::string what, std::function<Status()> undo) { m_actions.push_back({std::move(what), std::move(undo)}); }
+  void push(std::string what, std::function<Status()> undo) {
+    m_actions.push_back({std::move(what), std::move(undo)});
+  }
   // Runs every action (newest first); failures are reported as warnings and do not stop the others.
   void run(ui::Reporter& ui);
   void clear() { m_actions.clear(); }
@@ -39,16 +41,16 @@ struct StartContext {
   Env& env;
   driver::Driver& driver;
   const StartRequest& request;
-  config::ClusterConfig config{};       // the profile being created or started; steps save it as they go
+  config::ClusterConfig config{}; // the profile being created or started; steps save it as they go
   driver::State node_state = driver::State::nonexistent; // of the primary node before this run
-  std::unique_ptr<exec::Runner> node{}; // commands in the primary node, once it runs
+  std::unique_ptr<exec::Runner> node{};                  // commands in the primary node, once it runs
   Rollback rollback{};
-  k8s::Version version{};               // the cluster's Kubernetes version (when it has Kubernetes)
-  mirror::Plan plan{};                  // what this cluster may fetch (when it has Kubernetes)
-  std::filesystem::path host_binaries{}; // kubeadm, kubelet, kubectl on the host, once downloaded
-  std::filesystem::path preload{};      // the preload tarball on the host, when one is used for a new node
+  k8s::Version version{};                 // the cluster's Kubernetes version (when it has Kubernetes)
+  mirror::Plan plan{};                    // what this cluster may fetch (when it has Kubernetes)
+  std::filesystem::path host_binaries{};  // kubeadm, kubelet, kubectl on the host, once downloaded
+  std::filesystem::path preload{};        // the preload tarball on the host, when one is used for a new node
   bool control_plane_initialized = false; // kubeadm init already ran in the node before this run
-  kube::NodeFilesParams node_files{};   // filled by the runtime step, used by the steps after it
+  kube::NodeFilesParams node_files{};     // filled by the runtime step, used by the steps after it
 
   config::NodeConfig& primary() { return config.nodes.front(); }
   Status save() { return env.store.save(config); }
@@ -62,7 +64,8 @@ public:
   virtual Status run(StartContext& context) = 0;
 };
 
-// Runs `steps` in order under the reporter; stops at the first failure and returns it (annotated with the step).
+// Runs `steps` in order under the reporter; stops at the first failure and returns it (annotated with the
+// step).
 Status run_steps(const std::vector<std::unique_ptr<Step>>& steps, StartContext& context);
 
 } // namespace mk::cluster

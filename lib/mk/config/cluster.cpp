@@ -10,7 +10,8 @@ using nlohmann::json;
 
 static json to_json(const NodeConfig& node) {
   json ports = json::object();
-  for (auto [container, host] : node.ports) ports[std::to_string(container)] = host;
+  for (auto [container, host] : node.ports)
+    ports[std::to_string(container)] = host;
   return {{"name", node.name}, {"ip", node.ip}, {"control_plane", node.control_plane}, {"ports", ports}};
 }
 
@@ -31,7 +32,8 @@ static json to_json(const KubernetesConfig& k) {
 
 std::string to_json_text(const ClusterConfig& c) {
   json nodes = json::array();
-  for (const auto& node : c.nodes) nodes.push_back(to_json(node));
+  for (const auto& node : c.nodes)
+    nodes.push_back(to_json(node));
   json document = {{"name", c.name},
                    {"driver", c.driver},
                    {"base_image", c.base_image},
@@ -91,7 +93,8 @@ Result<ClusterConfig> cluster_from_json_text(std::string_view text) {
         read(entry, "ip", node.ip);
         read(entry, "control_plane", node.control_plane);
         if (auto ports = entry.find("ports"); ports != entry.end() && ports->is_object())
-          for (const auto& [container, host] : ports->items()) node.ports[std::stoi(container)] = host.get<int>();
+          for (const auto& [container, host] : ports->items())
+            node.ports[std::stoi(container)] = host.get<int>();
         c.nodes.push_back(std::move(node));
       }
     }

@@ -13,7 +13,8 @@ namespace mk::config {
 // One node of a cluster as recorded in the profile. Ports are the host ports (on 127.0.0.1) that the engine
 // published for the node's container ports; they change on every container start.
 struct NodeConfig {
-  std::string name; // container name and hostname: the profile name for the primary node, then <profile>-m02, ...
+  std::string
+      name; // container name and hostname: the profile name for the primary node, then <profile>-m02, ...
   std::string ip;
   bool control_plane = true;
   std::map<int, int> ports; // container port -> host port
@@ -22,14 +23,14 @@ struct NodeConfig {
 
 // Kubernetes settings of a cluster; unused when the cluster was started with --no-kubernetes.
 struct KubernetesConfig {
-  std::string version;                           // "v1.20.2"
-  std::string image_repository;                  // empty: the upstream registry for that version
-  std::vector<std::string> insecure_registries;  // host:port reached over plain HTTP
-  std::vector<std::string> registry_mirrors;     // mirrors for docker.io pulls
-  std::string binary_mirror;                     // replaces the official release host for kubeadm/kubelet/kubectl
-  std::string preload_mirror;                    // replaces the preload bucket
-  std::string image_mirror_country;              // the mirror country whose sources the cluster uses, or empty
-  bool initialized = false;                      // kubeadm init completed on the primary node
+  std::string version;                          // "v1.20.2"
+  std::string image_repository;                 // empty: the upstream registry for that version
+  std::vector<std::string> insecure_registries; // host:port reached over plain HTTP
+  std::vector<std::string> registry_mirrors;    // mirrors for docker.io pulls
+  std::string binary_mirror;        // replaces the official release host for kubeadm/kubelet/kubectl
+  std::string preload_mirror;       // replaces the preload bucket
+  std::string image_mirror_country; // the mirror country whose sources the cluster uses, or empty
+  bool initialized = false;         // kubeadm init completed on the primary node
   int apiserver_port = 8443;
   std::string service_cidr = "10.96.0.0/12";
   std::string pod_cidr = "10.244.0.0/16";
@@ -43,11 +44,11 @@ struct ClusterConfig {
   std::string name;
   std::string driver;
   std::string base_image;
-  int cpus = 2;         // 0: no limit
-  int memory_mb = 0;    // 0: no limit
-  std::string network;  // engine network name
-  std::string subnet;   // "192.168.49.0/24"
-  std::string gateway;  // "192.168.49.1"
+  int cpus = 2;        // 0: no limit
+  int memory_mb = 0;   // 0: no limit
+  std::string network; // engine network name
+  std::string subnet;  // "192.168.49.0/24"
+  std::string gateway; // "192.168.49.1"
   std::string static_ip;
   bool kubernetes_enabled = true;
   KubernetesConfig kubernetes;

@@ -16,7 +16,8 @@ Result<std::optional<ClusterConfig>> ProfileStore::load(std::string_view name) c
   }
   auto config = cluster_from_json_text(*text);
   if (!config)
-    return fail(std::move(config).error().wrap(fmt::format("reading {}", m_paths.profile_config(name).string())));
+    return fail(
+        std::move(config).error().wrap(fmt::format("reading {}", m_paths.profile_config(name).string())));
   return std::optional<ClusterConfig>(std::move(*config));
 }
 
@@ -35,7 +36,8 @@ std::vector<std::string> ProfileStore::names() const {
   std::vector<std::string> names;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(m_paths.profiles_dir(), ec)) {
-    if (entry.is_directory() && fs::exists(entry.path() / "config.json")) names.push_back(entry.path().filename());
+    if (entry.is_directory() && fs::exists(entry.path() / "config.json"))
+      names.push_back(entry.path().filename());
   }
   std::sort(names.begin(), names.end());
   return names;
@@ -45,7 +47,8 @@ Result<core::FileLock> ProfileStore::lock(std::string_view name, std::chrono::mi
                                           const std::function<void()>& on_wait) const {
   auto lock = core::FileLock::acquire(m_paths.profile_lock(name), timeout, on_wait);
   if (!lock && lock.error().code == ErrorCode::conflict)
-    return fail(ErrorCode::conflict, fmt::format("profile \"{}\" is busy: another mk command is changing it", name));
+    return fail(ErrorCode::conflict,
+                fmt::format("profile \"{}\" is busy: another mk command is changing it", name));
   return lock;
 }
 

@@ -10,8 +10,8 @@
 
 namespace mk::config {
 
-// Profiles on disk (MK_HOME/profiles/<name>/config.json). Writes are atomic; commands that change a profile hold
-// its lock (MK_HOME/locks/<name>.lock) for their whole run.
+// Profiles on disk (MK_HOME/profiles/<name>/config.json). Writes are atomic; commands that change a profile
+// hold its lock (MK_HOME/locks/<name>.lock) for their whole run.
 class ProfileStore {
 public:
   explicit ProfileStore(core::Paths paths) : m_paths(std::move(paths)) {}

@@ -25,7 +25,8 @@ Status validate_profile_name(std::string_view name) {
   if (text.find("..") != std::string::npos || text.find(".-") != std::string::npos ||
       text.find("-.") != std::string::npos)
     return reject("each part between dots must start and end with a letter or digit");
-  if (std::regex_match(text, k_node_suffix)) return reject("names ending in -mNN are reserved for secondary nodes");
+  if (std::regex_match(text, k_node_suffix))
+    return reject("names ending in -mNN are reserved for secondary nodes");
   return {};
 }
 
@@ -47,11 +48,15 @@ Result<int> parse_memory(std::string_view text) {
   };
   if (ec != std::errc() || end == value.data() || number <= 0) return invalid();
   long long mib = 0;
-  if (unit.empty() || unit == "m" || unit == "mb" || unit == "mi" || unit == "mib") mib = number;
-  else if (unit == "g" || unit == "gb" || unit == "gi" || unit == "gib") mib = number * 1024;
-  else return invalid();
+  if (unit.empty() || unit == "m" || unit == "mb" || unit == "mi" || unit == "mib")
+    mib = number;
+  else if (unit == "g" || unit == "gb" || unit == "gi" || unit == "gib")
+    mib = number * 1024;
+  else
+    return invalid();
   if (mib < 1800)
-    return fail(ErrorCode::usage, fmt::format("--memory {} is too small: a node needs at least 1800 MiB", text));
+    return fail(ErrorCode::usage,
+                fmt::format("--memory {} is too small: a node needs at least 1800 MiB", text));
   if (mib > 1024 * 1024) return invalid();
   return static_cast<int>(mib);
 }
@@ -63,9 +68,11 @@ Result<int> parse_cpus(std::string_view text, int host_cpus) {
   int cpus = 0;
   auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), cpus);
   if (ec != std::errc() || end != value.data() + value.size() || cpus < 1)
-    return fail(ErrorCode::usage, fmt::format("invalid --cpus \"{}\": use a whole number of CPUs, max or no-limit", text));
+    return fail(ErrorCode::usage,
+                fmt::format("invalid --cpus \"{}\": use a whole number of CPUs, max or no-limit", text));
   if (cpus > host_cpus)
-    return fail(ErrorCode::usage, fmt::format("--cpus {} is more than this machine has ({})", cpus, host_cpus));
+    return fail(ErrorCode::usage,
+                fmt::format("--cpus {} is more than this machine has ({})", cpus, host_cpus));
   return cpus;
 }
 
@@ -74,15 +81,19 @@ Result<std::string> validate_subnet(std::string_view text) {
   if (!cidr) return fail(ErrorCode::usage, fmt::format("invalid --subnet: {}", cidr.error().message));
   if (text.find('/') == std::string_view::npos) cidr->prefix = 24, cidr->network.value &= cidr->mask();
   if (!cidr->network.is_private())
-    return fail(ErrorCode::usage, fmt::format("invalid --subnet {}: use a private network (10/8, 172.16/12 or 192.168/16)", text));
+    return fail(
+        ErrorCode::usage,
+        fmt::format("invalid --subnet {}: use a private network (10/8, 172.16/12 or 192.168/16)", text));
   if (cidr->prefix < 16 || cidr->prefix > 29)
-    return fail(ErrorCode::usage, fmt::format("invalid --subnet {}: use a prefix length from /16 to /29", text));
+    return fail(ErrorCode::usage,
+                fmt::format("invalid --subnet {}: use a prefix length from /16 to /29", text));
   return cidr->to_string();
 }
 
 Status validate_static_ip(std::string_view text) {
   auto address = net::parse_ipv4(text);
-  if (!address) return fail(ErrorCode::usage, fmt::format("invalid --static-ip: {}", address.error().message));
+  if (!address)
+    return fail(ErrorCode::usage, fmt::format("invalid --static-ip: {}", address.error().message));
   if (!address->is_private())
     return fail(ErrorCode::usage, fmt::format("invalid --static-ip {}: use a private address", text));
   auto last = address->value & 255;

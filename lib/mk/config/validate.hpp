@@ -13,14 +13,15 @@ namespace mk::config {
 // secondary node name ("-m02"). usage error with the reason otherwise.
 Status validate_profile_name(std::string_view name);
 
-// Parses --memory: "3072", "3072m", "3072mb", "3g", "3gb" (MiB/GiB) or "no-limit"; returns MiB, 0 for no limit.
-// At least 1800 MiB, the least a control plane runs in.
+// Parses --memory: "3072", "3072m", "3072mb", "3g", "3gb" (MiB/GiB) or "no-limit"; returns MiB, 0 for no
+// limit. At least 1800 MiB, the least a control plane runs in.
 Result<int> parse_memory(std::string_view text);
 
 // Parses --cpus: a whole number >= 1, "max" (= `host_cpus`) or "no-limit" (0).
 Result<int> parse_cpus(std::string_view text, int host_cpus);
 
-// Checks --subnet: a private IPv4 network, prefix /16 to /29, given as its network address. Returns it normalised.
+// Checks --subnet: a private IPv4 network, prefix /16 to /29, given as its network address. Returns it
+// normalised.
 Result<std::string> validate_subnet(std::string_view text);
 
 // Checks --static-ip: a private IPv4 address whose last octet is 2-254.

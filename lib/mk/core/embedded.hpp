@@ -5,7 +5,8 @@
 #include <string_view>
 
 namespace mk::core {
-// A file compiled into the mk binary (see scripts/cmake/EmbedFiles.cmake); `path` is relative to its data folder.
+// A file compiled into the mk binary (see scripts/cmake/EmbedFiles.cmake); `path` is relative to its data
+// folder.
 struct EmbeddedFile {
   std::string_view path;
   std::string_view content;

@@ -31,7 +31,9 @@ Status ensure_directory(const fs::path& path, int mode) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) return {};
   fs::create_directories(path, ec);
-  if (ec) return fail(ErrorCode::failure, fmt::format("cannot create directory {}: {}", path.string(), ec.message()));
+  if (ec)
+    return fail(ErrorCode::failure,
+                fmt::format("cannot create directory {}: {}", path.string(), ec.message()));
   ::chmod(path.c_str(), static_cast<mode_t>(mode));
   return {};
 }
@@ -42,7 +44,8 @@ Status write_file_atomic(const fs::path& path, std::string_view content, int mod
   auto temporary = path;
   temporary += fmt::format(".tmp{:x}", random());
   int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-  if (fd < 0) return fail(ErrorCode::failure, fmt::format("cannot write {}: {}", path.string(), std::strerror(errno)));
+  if (fd < 0)
+    return fail(ErrorCode::failure, fmt::format("cannot write {}: {}", path.string(), std::strerror(errno)));
   auto failed = [&](const char* what) {
     auto message = fmt::format("cannot write {} ({}): {}", path.string(), what, std::strerror(errno));
     ::close(fd);
@@ -66,7 +69,9 @@ Status write_file_atomic(const fs::path& path, std::string_view content, int mod
   return {};
 }
 
-FileLock::FileLock(FileLock&& other) noexcept : m_fd(other.m_fd) { other.m_fd = -1; }
+FileLock::FileLock(FileLock&& other) noexcept : m_fd(other.m_fd) {
+  other.m_fd = -1;
+}
 
 FileLock& FileLock::operator=(FileLock&& other) noexcept {
   if (this != &other) {
@@ -84,7 +89,9 @@ FileLock::~FileLock() {
 static Result<int> open_lock_file(const fs::path& path) {
   if (path.has_parent_path()) MK_TRY(ensure_directory(path.parent_path()));
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return fail(ErrorCode::failure, fmt::format("cannot open lock {}: {}", path.string(), std::strerror(errno)));
+  if (fd < 0)
+    return fail(ErrorCode::failure,
+                fmt::format("cannot open lock {}: {}", path.string(), std::strerror(errno)));
   return fd;
 }
 
@@ -93,7 +100,8 @@ Result<FileLock> FileLock::try_acquire(const fs::path& path) {
   if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return FileLock(fd);
   auto busy = errno == EWOULDBLOCK;
   ::close(fd);
-  if (busy) return fail(ErrorCode::conflict, fmt::format("{} is locked by another mk process", path.string()));
+  if (busy)
+    return fail(ErrorCode::conflict, fmt::format("{} is locked by another mk process", path.string()));
   return fail(ErrorCode::failure, fmt::format("cannot lock {}: {}", path.string(), std::strerror(errno)));
 }
 

@@ -13,8 +13,9 @@ namespace mk::core {
 // Reads a whole file; not_found when it does not exist.
 Result<std::string> read_file(const std::filesystem::path& path);
 
-// Replaces `path` atomically: writes a temporary file beside it, fsyncs it, sets `mode`, renames it into place.
-// Creates missing parent directories (0755). Readers see either the old or the new content, never a mix.
+// Replaces `path` atomically: writes a temporary file beside it, fsyncs it, sets `mode`, renames it into
+// place. Creates missing parent directories (0755). Readers see either the old or the new content, never a
+// mix.
 Status write_file_atomic(const std::filesystem::path& path, std::string_view content, int mode = 0644);
 
 // Creates `path` and its parents with `mode` if missing.
@@ -44,7 +45,8 @@ public:
   bool held() const { return m_fd >= 0; }
 
 private:
-  static Result<FileLock> acquire_blocking(const std::filesystem::path& path, std::chrono::milliseconds timeout);
+  static Result<FileLock> acquire_blocking(const std::filesystem::path& path,
+                                           std::chrono::milliseconds timeout);
   explicit FileLock(int fd) : m_fd(fd) {}
   int m_fd = -1;
 };

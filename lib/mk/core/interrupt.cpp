@@ -8,7 +8,9 @@ namespace mk::core {
 
 namespace {
 std::atomic<bool> g_interrupted{false};
-extern "C" void on_signal(int) { g_interrupted = true; }
+extern "C" void on_signal(int) {
+  g_interrupted = true;
+}
 } // namespace
 
 void install_interrupt_handler() {
@@ -19,6 +21,8 @@ void install_interrupt_handler() {
   ::sigaction(SIGTERM, &action, nullptr);
 }
 
-bool interrupted() { return g_interrupted; }
+bool interrupted() {
+  return g_interrupted;
+}
 
 } // namespace mk::core

@@ -3,8 +3,8 @@
 
 namespace mk::core {
 
-// Installs SIGINT/SIGTERM handlers that only record the request, so a running command can fail its current step,
-// undo what it created and exit cleanly. Called once by main.
+// Installs SIGINT/SIGTERM handlers that only record the request, so a running command can fail its current
+// step, undo what it created and exit cleanly. Called once by main.
 void install_interrupt_handler();
 // Whether the user asked mk to stop. Long waits poll this.
 bool interrupted();

@@ -20,7 +20,9 @@ public:
   const std::filesystem::path& home() const { return m_home; }
   std::filesystem::path profiles_dir() const { return m_home / "profiles"; }
   std::filesystem::path profile_dir(std::string_view profile) const { return profiles_dir() / profile; }
-  std::filesystem::path profile_config(std::string_view profile) const { return profile_dir(profile) / "config.json"; }
+  std::filesystem::path profile_config(std::string_view profile) const {
+    return profile_dir(profile) / "config.json";
+  }
   std::filesystem::path profile_lock(std::string_view profile) const {
     return m_home / "locks" / (std::string(profile) + ".lock");
   }

@@ -39,7 +39,8 @@ std::vector<std::string> words(std::string_view text) {
 }
 
 std::string last_lines(std::string_view text, size_t count) {
-  while (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+  while (!text.empty() && text.back() == '\n')
+    text.remove_suffix(1);
   if (count == 0) return {};
   size_t position = text.size();
   for (size_t lines = 0; lines < count; ++lines) {

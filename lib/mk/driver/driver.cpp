@@ -5,12 +5,18 @@ namespace mk::driver {
 
 std::string_view to_string(State state) {
   switch (state) {
-  case State::nonexistent: return "Nonexistent";
-  case State::stopped: return "Stopped";
-  case State::starting: return "Starting";
-  case State::running: return "Running";
-  case State::paused: return "Paused";
-  case State::error: return "Error";
+  case State::nonexistent:
+    return "Nonexistent";
+  case State::stopped:
+    return "Stopped";
+  case State::starting:
+    return "Starting";
+  case State::running:
+    return "Running";
+  case State::paused:
+    return "Paused";
+  case State::error:
+    return "Error";
   }
   return "Error";
 }

@@ -23,27 +23,28 @@ std::string_view to_string(State state); // "Nonexistent", "Stopped", ... (as `m
 // The network a cluster's nodes share.
 struct NetworkRequest {
   std::string name;
-  std::string subnet;    // a CIDR to use, or empty: the first free private /24 (see net::SubnetSearch)
-  std::string cluster;   // for labels
+  std::string subnet;  // a CIDR to use, or empty: the first free private /24 (see net::SubnetSearch)
+  std::string cluster; // for labels
 };
 struct Network {
   std::string name;
   std::string subnet;
   std::string gateway;
-  bool created = false;  // true when this call created it (so a failed start removes it)
+  bool created = false; // true when this call created it (so a failed start removes it)
 };
 
 // Everything needed to create one node.
 struct NodeSpec {
-  std::string cluster;   // profile name
-  std::string name;      // container name and hostname
+  std::string cluster; // profile name
+  std::string name;    // container name and hostname
   std::string image;
   std::string network;
-  std::string ip;        // fixed address on `network`
-  int cpus = 0;          // 0: no limit
-  int memory_mb = 0;     // 0: no limit
+  std::string ip;         // fixed address on `network`
+  int cpus = 0;           // 0: no limit
+  int memory_mb = 0;      // 0: no limit
   std::vector<int> ports; // container ports published on 127.0.0.1 with engine-chosen host ports
-  std::string preload;    // a host tarball (tar.lz4) extracted into the node's /var before its first boot, or empty
+  std::string
+      preload; // a host tarball (tar.lz4) extracted into the node's /var before its first boot, or empty
 };
 
 // A node as inspected now.
@@ -56,8 +57,8 @@ struct NodeInfo {
 // Reports progress of a long operation (an image pull): one human-readable line.
 using ProgressFn = std::function<void(std::string_view)>;
 
-// A way to create nodes: a container engine (docker, podman) or, later, a VM. Every method is idempotent where it
-// says so and removes what it created itself when it fails halfway.
+// A way to create nodes: a container engine (docker, podman) or, later, a VM. Every method is idempotent
+// where it says so and removes what it created itself when it fails halfway.
 class Driver {
 public:
   virtual ~Driver() = default;
@@ -68,7 +69,8 @@ public:
   virtual Status ensure_image(std::string_view image, const ProgressFn& progress) = 0;
   // Returns the network, creating it when missing.
   virtual Result<Network> ensure_network(const NetworkRequest& request) = 0;
-  // Writes `image` (present locally) to the archive `path` / loads such an archive (for moving a cache offline).
+  // Writes `image` (present locally) to the archive `path` / loads such an archive (for moving a cache
+  // offline).
   virtual Status save_image(std::string_view image, const std::filesystem::path& path) = 0;
   virtual Status load_image(const std::filesystem::path& path) = 0;
   // Removes the network when no container uses it any more; fine when it does not exist.

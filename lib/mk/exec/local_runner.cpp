@@ -18,7 +18,8 @@ namespace mk::exec {
 namespace bp = boost::process;
 
 std::string find_program(std::string_view program) {
-  if (program.find('/') != std::string_view::npos) return ::access(std::string(program).c_str(), X_OK) == 0 ? std::string(program) : "";
+  if (program.find('/') != std::string_view::npos)
+    return ::access(std::string(program).c_str(), X_OK) == 0 ? std::string(program) : "";
   return bp::search_path(std::string(program)).string();
 }
 
@@ -33,7 +34,8 @@ Result<RunResult> LocalRunner::run(const Command& command) {
 
   std::vector<std::string> args(command.argv.begin() + 1, command.argv.end());
   auto environment = boost::this_process::environment();
-  for (const auto& [key, value] : command.env) environment[key] = value;
+  for (const auto& [key, value] : command.env)
+    environment[key] = value;
 
   boost::asio::io_context io;
   std::future<std::string> out;
@@ -49,13 +51,14 @@ Result<RunResult> LocalRunner::run(const Command& command) {
   bp::child child;
   try {
     if (!command.input_file.empty()) {
-      child = bp::child(program, bp::args(args), bp::std_in < command.input_file.string(), bp::std_out > out,
+      child = bp::child(program, bp::args(args), bp::std_in<command.input_file.string(), bp::std_out> out,
                         bp::std_err > err, environment, io, on_exit);
     } else if (!command.input.empty()) {
-      child = bp::child(program, bp::args(args), bp::std_in < boost::asio::buffer(command.input), bp::std_out > out,
-                        bp::std_err > err, environment, io, on_exit);
+      child =
+          bp::child(program, bp::args(args), bp::std_in<boost::asio::buffer(command.input), bp::std_out> out,
+                    bp::std_err > err, environment, io, on_exit);
     } else {
-      child = bp::child(program, bp::args(args), bp::std_in < bp::null, bp::std_out > out, bp::std_err > err,
+      child = bp::child(program, bp::args(args), bp::std_in<bp::null, bp::std_out> out, bp::std_err > err,
                         environment, io, on_exit);
     }
   } catch (const bp::process_error& e) {
@@ -76,18 +79,20 @@ Result<RunResult> LocalRunner::run(const Command& command) {
   result.exit_code = exit_code;
   result.out = out.get();
   result.err = err.get();
-  auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  auto elapsed =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
   m_log.write(1, fmt::format("  exit {} after {} ms", result.exit_code, elapsed.count()));
   if (m_log.enabled(2)) {
     if (!result.out.empty()) m_log.write(2, core::indent(result.out, "  out| "));
     if (!result.err.empty()) m_log.write(2, core::indent(result.err, "  err| "));
   }
   if (timed_out) {
-    Error error{ErrorCode::timeout,
-                fmt::format("{} did not finish within {} s", command.argv.front(), command.timeout.count() / 1000.0),
-                {},
-                core::CommandFailure{result.argv, result.exit_code, result.out, result.err},
-                {}};
+    Error error{
+        ErrorCode::timeout,
+        fmt::format("{} did not finish within {} s", command.argv.front(), command.timeout.count() / 1000.0),
+        {},
+        core::CommandFailure{result.argv, result.exit_code, result.out, result.err},
+        {}};
     return fail(std::move(error));
   }
   return result;
@@ -104,11 +109,13 @@ Status LocalRunner::copy_file(const std::filesystem::path& source, const std::st
 
 Error exec_replace(const std::vector<std::string>& argv) {
   std::vector<char*> pointers;
-  for (const auto& arg : argv) pointers.push_back(const_cast<char*>(arg.c_str()));
+  for (const auto& arg : argv)
+    pointers.push_back(const_cast<char*>(arg.c_str()));
   pointers.push_back(nullptr);
   ::execvp(pointers.front(), pointers.data());
   auto code = errno == ENOENT ? ErrorCode::not_found : ErrorCode::failure;
-  return Error{code, fmt::format("cannot run {}: {}", argv.front(), std::strerror(errno)), {}, std::nullopt, {}};
+  return Error{
+      code, fmt::format("cannot run {}: {}", argv.front(), std::strerror(errno)), {}, std::nullopt, {}};
 }
 
 } // namespace mk::exec

@@ -6,8 +6,8 @@
 
 namespace mk::exec {
 
-// Runs programs on the host (Boost.Process is confined to local_runner.cpp). Thread-safe: commands may run from
-// several threads at once.
+// Runs programs on the host (Boost.Process is confined to local_runner.cpp). Thread-safe: commands may run
+// from several threads at once.
 class LocalRunner final : public Runner {
 public:
   explicit LocalRunner(const core::Log& log) : m_log(log) {}
@@ -20,8 +20,8 @@ private:
   const core::Log& m_log;
 };
 
-// Replaces the current process with `argv` (stdio inherited), as `mk ssh` and `mk kubectl` do. Returns only on
-// failure.
+// Replaces the current process with `argv` (stdio inherited), as `mk ssh` and `mk kubectl` do. Returns only
+// on failure.
 Error exec_replace(const std::vector<std::string>& argv);
 
 // The full path of `program` on PATH, or empty.

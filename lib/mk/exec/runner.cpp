@@ -16,8 +16,10 @@ static std::string quote_one(std::string_view word) {
   if (plain) return std::string(word);
   std::string quoted = "'";
   for (char c : word) {
-    if (c == '\'') quoted += "'\\''";
-    else quoted += c;
+    if (c == '\'')
+      quoted += "'\\''";
+    else
+      quoted += c;
   }
   return quoted + "'";
 }
@@ -32,7 +34,11 @@ std::string shell_quote(const std::vector<std::string>& argv) {
 }
 
 Error command_error(const RunResult& result, std::string message, ErrorCode code) {
-  Error error{code, std::move(message), {}, core::CommandFailure{result.argv, result.exit_code, result.out, result.err}, {}};
+  Error error{code,
+              std::move(message),
+              {},
+              core::CommandFailure{result.argv, result.exit_code, result.out, result.err},
+              {}};
   return error;
 }
 
@@ -40,7 +46,8 @@ Result<RunResult> run_checked(Runner& runner, const Command& command, ErrorCode 
   auto result = MK_TRY(runner.run(command));
   if (!result.ok()) {
     auto name = command.argv.empty() ? std::string("command") : command.argv.front();
-    return fail(command_error(result, fmt::format("{} exited with code {} ({})", name, result.exit_code, runner.where()), code));
+    return fail(command_error(
+        result, fmt::format("{} exited with code {} ({})", name, result.exit_code, runner.where()), code));
   }
   return result;
 }

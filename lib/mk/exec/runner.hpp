@@ -15,10 +15,11 @@ namespace mk::exec {
 // One program to run: arguments are passed as argv, never through a shell.
 struct Command {
   std::vector<std::string> argv;
-  std::string input;                                        // written to stdin, which is then closed
-  std::filesystem::path input_file;                         // or: stdin comes from this file (when not empty)
-  std::chrono::milliseconds timeout{0};                     // 0: no limit
-  std::vector<std::pair<std::string, std::string>> env;     // added to (or replacing in) the inherited environment
+  std::string input;                    // written to stdin, which is then closed
+  std::filesystem::path input_file;     // or: stdin comes from this file (when not empty)
+  std::chrono::milliseconds timeout{0}; // 0: no limit
+  std::vector<std::pair<std::string, std::string>>
+      env; // added to (or replacing in) the inherited environment
 };
 
 // How a command ended. A non-zero exit is a result, not an error.
@@ -34,7 +35,8 @@ struct RunResult {
 class Runner {
 public:
   virtual ~Runner() = default;
-  // Runs `command`. Fails only when it could not be run or timed out; a non-zero exit is returned as a RunResult.
+  // Runs `command`. Fails only when it could not be run or timed out; a non-zero exit is returned as a
+  // RunResult.
   virtual Result<RunResult> run(const Command& command) = 0;
   // Writes `content` to `path` (parents created), then sets `mode`.
   virtual Status write_file(const std::string& path, std::string_view content, int mode) = 0;
@@ -54,6 +56,7 @@ Error command_error(const RunResult& result, std::string message, ErrorCode code
 Result<RunResult> run_checked(Runner& runner, const Command& command, ErrorCode code = ErrorCode::failure);
 
 // Shorthand: runs `argv` checked and returns its stdout.
-Result<std::string> output_of(Runner& runner, std::vector<std::string> argv, ErrorCode code = ErrorCode::failure);
+Result<std::string> output_of(Runner& runner, std::vector<std::string> argv,
+                              ErrorCode code = ErrorCode::failure);
 
 } // namespace mk::exec

@@ -9,7 +9,8 @@
 namespace mk::kube {
 
 // In-node paths, kept as minikube has them so preloads and habits carry over.
-inline constexpr const char* k_binaries_root = "/var/lib/minikube/binaries"; // /<version>/{kubeadm,kubelet,kubectl}
+inline constexpr const char* k_binaries_root =
+    "/var/lib/minikube/binaries"; // /<version>/{kubeadm,kubelet,kubectl}
 inline constexpr const char* k_certs_dir = "/var/lib/minikube/certs";
 inline constexpr const char* k_kubeadm_config = "/var/tmp/minikube/kubeadm.yaml";
 inline constexpr const char* k_addons_dir = "/etc/kubernetes/addons";
@@ -22,8 +23,8 @@ struct NodeFilesParams {
   k8s::Version version;
   std::string node_name;
   std::string node_ip;
-  std::string control_plane_host;   // resolved to node_ip through /etc/hosts
-  std::string sandbox_image;        // pause image from the chosen repository
+  std::string control_plane_host; // resolved to node_ip through /etc/hosts
+  std::string sandbox_image;      // pause image from the chosen repository
   std::string cgroup_driver = "cgroupfs";
   bool restrict_oom_score_adj = false; // the node cannot set negative OOM scores (no CAP_SYS_RESOURCE)
   std::string pod_cidr = "10.244.0.0/16";
@@ -32,20 +33,21 @@ struct NodeFilesParams {
 // The directory of the Kubernetes binaries of `version` in the node.
 std::string binaries_dir(const k8s::Version& version);
 
-// /etc/containerd/config.toml: CRI with the sandbox image, cgroup driver, CNI paths and certs.d registry hosts.
+// /etc/containerd/config.toml: CRI with the sandbox image, cgroup driver, CNI paths and certs.d registry
+// hosts.
 std::string containerd_config(const NodeFilesParams& params);
 // /etc/containerd/certs.d/<host>/hosts.toml for a plain-HTTP registry `host` ("172.17.0.1:5000").
 std::string insecure_registry_hosts(std::string_view host);
-// /etc/containerd/certs.d/docker.io/hosts.toml: docker.io pulls try `mirrors` (http(s)://host[:port]) in order,
-// then Docker Hub itself.
+// /etc/containerd/certs.d/docker.io/hosts.toml: docker.io pulls try `mirrors` (http(s)://host[:port]) in
+// order, then Docker Hub itself.
 std::string docker_hub_mirror_hosts(const std::vector<std::string>& mirrors);
 // /lib/systemd/system/kubelet.service
 std::string kubelet_unit(const NodeFilesParams& params);
 // /etc/systemd/system/kubelet.service.d/10-kubeadm.conf: the kubelet's flags for this version and node.
 std::string kubelet_dropin(const NodeFilesParams& params);
-// k_kubelet_prep, run before every kubelet start: the control-plane name in /etc/hosts, a /dev/kmsg when the node
-// has none, and the kernel settings the kubelet insists on shown to it through read-only bind mounts (node mount
-// namespace only), so it neither fails nor changes the host.
+// k_kubelet_prep, run before every kubelet start: the control-plane name in /etc/hosts, a /dev/kmsg when the
+// node has none, and the kernel settings the kubelet insists on shown to it through read-only bind mounts
+// (node mount namespace only), so it neither fails nor changes the host.
 std::string kubelet_prep_script(const NodeFilesParams& params);
 // /etc/cni/net.d/1-k8s.conflist: a bridge network over the pod CIDR (single node).
 std::string bridge_cni_config(const NodeFilesParams& params);

@@ -16,10 +16,13 @@ constexpr CountryMirrors k_countries[] = {
 };
 } // namespace
 
-std::span<const CountryMirrors> countries() { return k_countries; }
+std::span<const CountryMirrors> countries() {
+  return k_countries;
+}
 
 const CountryMirrors* find_country(std::string_view country) {
-  auto it = std::find_if(std::begin(k_countries), std::end(k_countries), [&](const auto& c) { return c.country == country; });
+  auto it = std::find_if(std::begin(k_countries), std::end(k_countries),
+                         [&](const auto& c) { return c.country == country; });
   return it == std::end(k_countries) ? nullptr : &*it;
 }
 

@@ -6,7 +6,8 @@
 namespace mk::mirror {
 
 std::string preload_file_name(const k8s::Version& version) {
-  return fmt::format("preloaded-images-k8s-{}-{}-containerd-overlay2-amd64.tar.lz4", k_preload_version, version.to_string());
+  return fmt::format("preloaded-images-k8s-{}-{}-containerd-overlay2-amd64.tar.lz4", k_preload_version,
+                     version.to_string());
 }
 
 std::string image_from_repository(std::string_view upstream, std::string_view repository, bool flat) {
@@ -14,8 +15,9 @@ std::string image_from_repository(std::string_view upstream, std::string_view re
   // the path after the registry: the first component is a registry when it has a '.' or ':' or is localhost
   auto slash = upstream.find('/');
   auto first = upstream.substr(0, slash);
-  bool has_registry = slash != std::string_view::npos && (first.find('.') != std::string_view::npos ||
-                                                          first.find(':') != std::string_view::npos || first == "localhost");
+  bool has_registry =
+      slash != std::string_view::npos && (first.find('.') != std::string_view::npos ||
+                                          first.find(':') != std::string_view::npos || first == "localhost");
   auto path = has_registry ? upstream.substr(slash + 1) : upstream;
   if (flat) path = path.substr(path.rfind('/') == std::string_view::npos ? 0 : path.rfind('/') + 1);
   return fmt::format("{}/{}", repository, path);
@@ -31,12 +33,15 @@ static RemoteFile remote(std::string name, std::string url) {
   return {std::move(name), std::move(url), std::move(checksum)};
 }
 
-Plan resolve(const k8s::Version& version, const Sources& sources, const std::vector<std::string>& addon_images) {
+Plan resolve(const k8s::Version& version, const Sources& sources,
+             const std::vector<std::string>& addon_images) {
   Plan plan;
   plan.base_image = sources.base_image;
-  auto preload_base = sources.preload_base.empty() ? std::string(k_default_preload_base) : sources.preload_base;
+  auto preload_base =
+      sources.preload_base.empty() ? std::string(k_default_preload_base) : sources.preload_base;
   auto name = preload_file_name(version);
-  plan.preload = remote(name, fmt::format("{}/{}/{}/{}", preload_base, k_preload_version, version.to_string(), name));
+  plan.preload =
+      remote(name, fmt::format("{}/{}/{}/{}", preload_base, k_preload_version, version.to_string(), name));
   auto binary_base = sources.binary_base.empty() ? std::string(k_default_binary_base) : sources.binary_base;
   for (const char* binary : {"kubeadm", "kubelet", "kubectl"})
     plan.binaries.push_back(
@@ -44,7 +49,8 @@ Plan resolve(const k8s::Version& version, const Sources& sources, const std::vec
   plan.control_plane = k8s::control_plane_images(version, sources.image_repository);
   plan.images = k8s::image_list(plan.control_plane);
   for (const auto& image : addon_images)
-    plan.addon_images.push_back(image_from_repository(image, sources.image_repository, sources.flat_image_names));
+    plan.addon_images.push_back(
+        image_from_repository(image, sources.image_repository, sources.flat_image_names));
   return plan;
 }
 
@@ -54,8 +60,10 @@ std::string format_plan(const Plan& plan) {
     text += fmt::format("preload: {}\npreload checksum: {}\n", plan.preload.url, plan.preload.checksum_url);
   for (const auto& binary : plan.binaries)
     text += fmt::format("binary: {}\nbinary checksum: {}\n", binary.url, binary.checksum_url);
-  for (const auto& image : plan.images) text += fmt::format("image: {}\n", image);
-  for (const auto& image : plan.addon_images) text += fmt::format("addon image: {}\n", image);
+  for (const auto& image : plan.images)
+    text += fmt::format("image: {}\n", image);
+  for (const auto& image : plan.addon_images)
+    text += fmt::format("addon image: {}\n", image);
   return text;
 }
 

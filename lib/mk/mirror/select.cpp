@@ -31,9 +31,11 @@ Result<Selection> select_sources(const MirrorFlags& flags, const Probe& probe) {
     country = find_country(flags.image_mirror_country);
     if (!country) {
       std::string known;
-      for (const auto& c : countries()) known += (known.empty() ? "" : ", ") + std::string(c.country);
-      return fail(ErrorCode::usage, fmt::format("unknown --image-mirror-country \"{}\": mk has mirrors for {}",
-                                                flags.image_mirror_country, known));
+      for (const auto& c : countries())
+        known += (known.empty() ? "" : ", ") + std::string(c.country);
+      return fail(ErrorCode::usage,
+                  fmt::format("unknown --image-mirror-country \"{}\": mk has mirrors for {}",
+                              flags.image_mirror_country, known));
     }
   }
   std::string repository;
@@ -44,21 +46,28 @@ Result<Selection> select_sources(const MirrorFlags& flags, const Probe& probe) {
     if (probe) {
       auto reachable = std::find_if(country->image_repositories.begin(), country->image_repositories.end(),
                                     [&](std::string_view r) { return probe(r); });
-      if (reachable != country->image_repositories.end()) repository = std::string(*reachable);
+      if (reachable != country->image_repositories.end())
+        repository = std::string(*reachable);
       else
-        selection.warnings.push_back(fmt::format("none of the image repositories for {} answered; using {} anyway",
-                                                 country->country, repository));
+        selection.warnings.push_back(fmt::format(
+            "none of the image repositories for {} answered; using {} anyway", country->country, repository));
     }
   } else if (flags.image_repository == "auto") {
     std::vector<std::string> candidates = {""};
     for (const auto& c : countries())
-      for (auto r : c.image_repositories) candidates.emplace_back(r);
+      for (auto r : c.image_repositories)
+        candidates.emplace_back(r);
     if (probe) {
-      auto reachable = std::find_if(candidates.begin(), candidates.end(),
-                                    [&](const std::string& r) { return probe(r.empty() ? k_upstream_repository : r); });
+      auto reachable = std::find_if(candidates.begin(), candidates.end(), [&](const std::string& r) {
+        return probe(r.empty() ? k_upstream_repository : r);
+      });
       if (reachable == candidates.end())
-        return fail(Error{ErrorCode::network, "--image-repository=auto: no image repository answered", {}, {},
-                          "name a reachable registry with --image-repository, or a mirror country with --image-mirror-country"});
+        return fail(Error{ErrorCode::network,
+                          "--image-repository=auto: no image repository answered",
+                          {},
+                          {},
+                          "name a reachable registry with --image-repository, or a mirror country with "
+                          "--image-mirror-country"});
       repository = *reachable;
     }
   }
@@ -68,13 +77,14 @@ Result<Selection> select_sources(const MirrorFlags& flags, const Probe& probe) {
   selection.sources.image_repository = repository;
   selection.sources.flat_image_names = flat;
   selection.sources.binary_base = !flags.binary_mirror.empty() ? flags.binary_mirror
-                                  : country                   ? std::string(country->binary_base)
-                                                              : "";
+                                  : country                    ? std::string(country->binary_base)
+                                                               : "";
   selection.sources.preload_base = !flags.preload_mirror.empty() ? flags.preload_mirror
-                                   : country                    ? std::string(country->preload_base)
-                                                                : "";
+                                   : country                     ? std::string(country->preload_base)
+                                                                 : "";
   auto base_repository = country ? std::string(country->base_image_repository) : repository;
-  selection.sources.base_image = base_image_for(flags.base_image, base_repository, country ? country->flat_image_names : flat);
+  selection.sources.base_image =
+      base_image_for(flags.base_image, base_repository, country ? country->flat_image_names : flat);
   if (!repository.empty()) selection.notes.push_back(fmt::format("Using image repository {}", repository));
   return selection;
 }

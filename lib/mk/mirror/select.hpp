@@ -24,20 +24,22 @@ using Probe = std::function<bool(std::string_view repository)>;
 // The sources a new cluster uses, and what to tell the user about the choice.
 struct Selection {
   Sources sources;
-  std::string country;  // the mirror country in effect, or empty
+  std::string country;               // the mirror country in effect, or empty
   std::vector<std::string> notes;    // "Using image repository ..."
   std::vector<std::string> warnings; // "None of the repositories for cn answered; using ... anyway"
 };
 
 // Picks the image repository, binary base, preload base and node image from the flags:
 // - an explicit --image-repository is used as given;
-// - --image-mirror-country picks the first of the country's repositories that `probe` finds reachable (or, when
+// - --image-mirror-country picks the first of the country's repositories that `probe` finds reachable (or,
+// when
 //   none answers, the first one, with a warning); without `probe` (--dry-run) the first one, untested;
-// - --image-repository=auto without a country tries the upstream registries, then every country's repositories,
+// - --image-repository=auto without a country tries the upstream registries, then every country's
+// repositories,
 //   and fails (network) when none answers;
 // - the binary and preload bases follow --binary-mirror / --preload-mirror, else the country of the chosen
-//   repository, else upstream; the node image follows --base-image, else the default kicbase from that country's
-//   (or the chosen) repository.
+//   repository, else upstream; the node image follows --base-image, else the default kicbase from that
+//   country's (or the chosen) repository.
 // usage error for an unknown country.
 Result<Selection> select_sources(const MirrorFlags& flags, const Probe& probe);
 

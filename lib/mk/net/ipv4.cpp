@@ -17,7 +17,9 @@ bool Ipv4::is_private() const {
   return in(0x0A000000, 8) || in(0xAC100000, 12) || in(0xC0A80000, 16);
 }
 
-std::string Cidr::to_string() const { return fmt::format("{}/{}", network.to_string(), prefix); }
+std::string Cidr::to_string() const {
+  return fmt::format("{}/{}", network.to_string(), prefix);
+}
 
 Result<Ipv4> parse_ipv4(std::string_view text) {
   auto parts = core::split(text, '.');
@@ -41,7 +43,8 @@ Result<Cidr> parse_cidr(std::string_view text) {
   if (slash != std::string_view::npos) {
     auto digits = text.substr(slash + 1);
     auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), prefix);
-    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || prefix < 0 || prefix > 32)
+    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || prefix < 0 ||
+        prefix > 32)
       return fail(ErrorCode::usage, fmt::format("\"{}\" has an invalid prefix length", text));
   }
   Cidr cidr{address, prefix};

@@ -18,7 +18,8 @@ struct SubnetSearch {
 
 // The first candidate of `search` that overlaps none of `taken` (networks of the engine and of the host's
 // interfaces) and contains none of `host_addresses`; nullopt when every candidate is taken.
-std::optional<Cidr> choose_free_subnet(const std::vector<Cidr>& taken, const std::vector<Ipv4>& host_addresses,
+std::optional<Cidr> choose_free_subnet(const std::vector<Cidr>& taken,
+                                       const std::vector<Ipv4>& host_addresses,
                                        const SubnetSearch& search = {});
 
 // The candidates of `search`, in order.

@@ -24,7 +24,8 @@ struct Free {
 template <class T> using Owned = std::unique_ptr<T, Free>;
 
 void append_u32(std::string& out, uint32_t value) {
-  for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((value >> shift) & 0xff);
+  for (int shift = 24; shift >= 0; shift -= 8)
+    out += static_cast<char>((value >> shift) & 0xff);
 }
 void append_string(std::string& out, std::string_view value) {
   append_u32(out, static_cast<uint32_t>(value.size()));
@@ -48,13 +49,16 @@ std::string base64(std::string_view data) {
   return out;
 }
 
-Error openssl_error(std::string what) { return Error{ErrorCode::failure, std::move(what), {}, {}, {}}; }
+Error openssl_error(std::string what) {
+  return Error{ErrorCode::failure, std::move(what), {}, {}, {}};
+}
 } // namespace
 
 static Result<std::string> public_line(EVP_PKEY* key, std::string_view comment) {
   BIGNUM* n = nullptr;
   BIGNUM* e = nullptr;
-  if (!EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_N, &n) || !EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_E, &e))
+  if (!EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_N, &n) ||
+      !EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_E, &e))
     return fail(openssl_error("the SSH key is not an RSA key"));
   Owned<BIGNUM> owned_n(n), owned_e(e);
   std::string blob;
@@ -76,7 +80,8 @@ Result<std::string> ensure_key_pair(const std::filesystem::path& private_key, st
   public_key += ".pub";
   if (auto existing = core::read_file(private_key)) {
     if (auto line = public_key_line(*existing, comment)) {
-      if (!std::filesystem::exists(public_key)) MK_TRY(core::write_file_atomic(public_key, *line + "\n", 0644));
+      if (!std::filesystem::exists(public_key))
+        MK_TRY(core::write_file_atomic(public_key, *line + "\n", 0644));
       return line;
     }
   }

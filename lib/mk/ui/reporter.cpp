@@ -6,8 +6,8 @@
 #include <cstring>
 #include <fmt/format.h>
 #include <mutex>
-#include <thread>
 #include <sys/ioctl.h>
+#include <thread>
 #include <unistd.h>
 
 namespace mk::ui {
@@ -98,7 +98,8 @@ private:
     size_t used = m_title.size() + elapsed.size() + 6;
     size_t width = terminal_width();
     if (used + detail.size() > width) detail.resize(width > used + 3 ? width - used - 3 : 0);
-    auto line = fmt::format("{} {} ({}){}{}", paint(frame, "36"), m_title, elapsed, detail.empty() ? "" : " ", detail);
+    auto line = fmt::format("{} {} ({}){}{}", paint(frame, "36"), m_title, elapsed, detail.empty() ? "" : " ",
+                            detail);
     fmt::print(m_stream, "\r\033[K{}", line);
     std::fflush(m_stream);
   }
@@ -146,7 +147,11 @@ public:
 
 } // namespace
 
-std::unique_ptr<Reporter> make_console_reporter(std::FILE* stream) { return std::make_unique<ConsoleReporter>(stream); }
-std::unique_ptr<Reporter> make_silent_reporter() { return std::make_unique<SilentReporter>(); }
+std::unique_ptr<Reporter> make_console_reporter(std::FILE* stream) {
+  return std::make_unique<ConsoleReporter>(stream);
+}
+std::unique_ptr<Reporter> make_silent_reporter() {
+  return std::make_unique<SilentReporter>();
+}
 
 } // namespace mk::ui

@@ -9,8 +9,8 @@
 
 namespace mk::ui {
 
-// User-facing progress of a command: titled steps that end with ✓ or ✗, plus notes and warnings. Diagnostics go to
-// core::Log instead.
+// User-facing progress of a command: titled steps that end with ✓ or ✗, plus notes and warnings. Diagnostics
+// go to core::Log instead.
 class Reporter {
 public:
   virtual ~Reporter() = default;

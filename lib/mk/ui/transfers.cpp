@@ -20,7 +20,8 @@ void Transfers::update(const std::string& name, uint64_t done, std::optional<uin
   if (inserted) {
     transfer.start = Clock::now();
     if (!m_ui.interactive())
-      m_ui.info(total ? fmt::format("downloading {} ({})", name, bytes(*total)) : fmt::format("downloading {}", name));
+      m_ui.info(total ? fmt::format("downloading {} ({})", name, bytes(*total))
+                      : fmt::format("downloading {}", name));
   }
   transfer.done = done;
   transfer.total = total;
@@ -36,9 +37,11 @@ void Transfers::finish(const std::string& name, bool ok) {
   if (!m_ui.interactive()) {
     auto seconds = std::chrono::duration<double>(Clock::now() - transfer.start).count();
     if (ok)
-      m_ui.info(fmt::format("{}: {} in {:.1f}s ({}/s)", name, bytes(transfer.done), seconds,
-                            bytes(static_cast<uint64_t>(static_cast<double>(transfer.done) / std::max(seconds, 0.001)))));
-    else m_ui.info(fmt::format("{}: failed after {}", name, bytes(transfer.done)));
+      m_ui.info(fmt::format(
+          "{}: {} in {:.1f}s ({}/s)", name, bytes(transfer.done), seconds,
+          bytes(static_cast<uint64_t>(static_cast<double>(transfer.done) / std::max(seconds, 0.001)))));
+    else
+      m_ui.info(fmt::format("{}: failed after {}", name, bytes(transfer.done)));
   } else {
     render();
   }
@@ -60,7 +63,9 @@ void Transfers::render() {
       auto filled = static_cast<int>(static_cast<double>(t.done) * k_width / static_cast<double>(*t.total));
       std::string bar(static_cast<size_t>(std::min(filled, k_width)), '=');
       bar.resize(k_width, ' ');
-      auto eta = rate > 0 ? fmt::format(" ETA {:.0f}s", static_cast<double>(*t.total - std::min(t.done, *t.total)) / rate) : "";
+      auto eta = rate > 0 ? fmt::format(" ETA {:.0f}s",
+                                        static_cast<double>(*t.total - std::min(t.done, *t.total)) / rate)
+                          : "";
       line += fmt::format("{} [{}] {}/{} {}/s{}", name, bar, bytes(t.done), bytes(*t.total),
                           bytes(static_cast<uint64_t>(rate)), eta);
     } else {

@@ -5,8 +5,10 @@
 
 using namespace mk;
 
-static cluster::ClusterStatus one(std::string host, std::string kubelet, std::string apiserver, std::string kubeconfig) {
-  return {"mk", {{"mk", true, std::move(host), std::move(kubelet), std::move(apiserver), std::move(kubeconfig)}}};
+static cluster::ClusterStatus one(std::string host, std::string kubelet, std::string apiserver,
+                                  std::string kubeconfig) {
+  return {"mk",
+          {{"mk", true, std::move(host), std::move(kubelet), std::move(apiserver), std::move(kubeconfig)}}};
 }
 
 TEST_CASE("status exit codes use minikube's bits", "[cluster]") {
@@ -22,8 +24,10 @@ TEST_CASE("status exit codes use minikube's bits", "[cluster]") {
 TEST_CASE("status prints minikube's block and JSON", "[cluster]") {
   auto status = one("Running", "Irrelevant", "Irrelevant", "Irrelevant");
   CHECK(cluster::format_status_text(status) ==
-        "mk\ntype: Control Plane\nhost: Running\nkubelet: Irrelevant\napiserver: Irrelevant\nkubeconfig: Irrelevant\n\n");
-  CHECK(cluster::format_status_json(status) ==
-        R"({"Name":"mk","Host":"Running","Kubelet":"Irrelevant","APIServer":"Irrelevant","Kubeconfig":"Irrelevant","Worker":false})"
-        "\n");
+        "mk\ntype: Control Plane\nhost: Running\nkubelet: Irrelevant\napiserver: Irrelevant\nkubeconfig: "
+        "Irrelevant\n\n");
+  CHECK(
+      cluster::format_status_json(status) ==
+      R"({"Name":"mk","Host":"Running","Kubelet":"Irrelevant","APIServer":"Irrelevant","Kubeconfig":"Irrelevant","Worker":false})"
+      "\n");
 }

@@ -89,7 +89,8 @@ TEST_CASE("a profile lock excludes a second holder until released", "[config]") 
   auto first = store.lock("dev", std::chrono::milliseconds(100), [&] { waited = true; });
   REQUIRE(first);
   CHECK_FALSE(waited);
-  // flock locks are per open file description, so a second open in this process conflicts like another process
+  // flock locks are per open file description, so a second open in this process conflicts like another
+  // process
   auto second = store.lock("dev", std::chrono::milliseconds(300), [&] { waited = true; });
   REQUIRE_FALSE(second);
   CHECK(waited);

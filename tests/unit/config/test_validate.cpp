@@ -10,8 +10,8 @@ TEST_CASE("profile names follow the rules of container and node names", "[config
     INFO(good);
     CHECK(config::validate_profile_name(good));
   }
-  for (auto bad : {"", "a", "UPPER", "-lead", "trail-", "sp ace", "under_score", "a..b", "a.-b", "mk-m02", "x/y",
-                   "0123456789012345678901234567890123456789012345678901234567890123"}) {
+  for (auto bad : {"", "a", "UPPER", "-lead", "trail-", "sp ace", "under_score", "a..b", "a.-b", "mk-m02",
+                   "x/y", "0123456789012345678901234567890123456789012345678901234567890123"}) {
     INFO(bad);
     auto result = config::validate_profile_name(bad);
     REQUIRE_FALSE(result);

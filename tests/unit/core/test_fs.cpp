@@ -18,7 +18,8 @@ TEST_CASE("atomic writes replace content, set the mode and leave no temporary fi
   struct stat info {};
   REQUIRE(::stat(file.c_str(), &info) == 0);
   CHECK((info.st_mode & 0777) == 0640);
-  CHECK(std::distance(std::filesystem::directory_iterator(dir / "sub"), std::filesystem::directory_iterator{}) == 1);
+  CHECK(std::distance(std::filesystem::directory_iterator(dir / "sub"),
+                      std::filesystem::directory_iterator{}) == 1);
   auto missing = core::read_file(dir / "nope");
   REQUIRE_FALSE(missing);
   CHECK(missing.error().code == ErrorCode::not_found);

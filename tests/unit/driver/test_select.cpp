@@ -6,7 +6,9 @@
 using namespace mk;
 
 namespace {
-std::unique_ptr<driver::Driver> no_driver(exec::Runner&, const core::Log&) { return nullptr; }
+std::unique_ptr<driver::Driver> no_driver(exec::Runner&, const core::Log&) {
+  return nullptr;
+}
 const driver::DriverInfo k_table[] = {
     {"docker", "", 100, [] { return true; }, no_driver},
     {"podman", "", 50, [] { return true; }, no_driver},

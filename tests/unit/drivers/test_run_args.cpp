@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The node container's arguments. The --privileged path cannot run on this CI host (its kernel refuses it), so it is
-// covered here only, as a unit test of the argument list.
+// The node container's arguments. The --privileged path cannot run on this CI host (its kernel refuses it),
+// so it is covered here only, as a unit test of the argument list.
 #include "drivers/oci/run_args.hpp"
 
 #include <algorithm>
@@ -24,8 +24,10 @@ bool has_pair(const std::vector<std::string>& args, const std::string& a, const 
 const drivers::oci::Engine k_docker{"docker", {"systempaths=unconfined"}};
 } // namespace
 
-TEST_CASE("without --privileged the node gets the explicit capability set and a private cgroup namespace", "[drivers]") {
-  auto args = drivers::oci::create_arguments(k_docker, spec(), Security::explicit_caps, false, {"/usr/local/bin/entrypoint", "/sbin/init"});
+TEST_CASE("without --privileged the node gets the explicit capability set and a private cgroup namespace",
+          "[drivers]") {
+  auto args = drivers::oci::create_arguments(k_docker, spec(), Security::explicit_caps, false,
+                                             {"/usr/local/bin/entrypoint", "/sbin/init"});
   CHECK_FALSE(has(args, "--privileged"));
   CHECK(has(args, "--cgroupns=private"));
   CHECK(has(args, "--cap-add=ALL"));
@@ -38,7 +40,8 @@ TEST_CASE("without --privileged the node gets the explicit capability set and a 
   CHECK(has_pair(args, "--tmpfs", "/run"));
   CHECK(has_pair(args, "-e", "container=docker"));
   CHECK_FALSE(has(args, "--cgroupns=host"));
-  for (const auto& a : args) CHECK(a.find("/sys/fs/cgroup") == std::string::npos);
+  for (const auto& a : args)
+    CHECK(a.find("/sys/fs/cgroup") == std::string::npos);
 }
 
 TEST_CASE("with --privileged the cgroup namespace stays private (never the host's)", "[drivers]") {
@@ -49,10 +52,14 @@ TEST_CASE("with --privileged the cgroup namespace stays private (never the host'
   CHECK_FALSE(has(args, "--cgroupns=host"));
 }
 
-TEST_CASE("node containers publish ports on 127.0.0.1 only, with labels, volume, network and limits", "[drivers]") {
-  auto args = drivers::oci::create_arguments(k_docker, spec(), Security::explicit_caps, false, {"/usr/local/bin/entrypoint", "/sbin/init"});
-  for (int port : {22, 8443, 2376, 5000, 32443}) CHECK(has(args, "--publish=127.0.0.1::" + std::to_string(port)));
-  for (const auto& a : args) CHECK(a.find("0.0.0.0") == std::string::npos);
+TEST_CASE("node containers publish ports on 127.0.0.1 only, with labels, volume, network and limits",
+          "[drivers]") {
+  auto args = drivers::oci::create_arguments(k_docker, spec(), Security::explicit_caps, false,
+                                             {"/usr/local/bin/entrypoint", "/sbin/init"});
+  for (int port : {22, 8443, 2376, 5000, 32443})
+    CHECK(has(args, "--publish=127.0.0.1::" + std::to_string(port)));
+  for (const auto& a : args)
+    CHECK(a.find("0.0.0.0") == std::string::npos);
   CHECK(has_pair(args, "--label", "created_by.mk=true"));
   CHECK(has_pair(args, "--label", "name.mk=dev"));
   CHECK(has_pair(args, "--label", "cluster.mk=dev"));
@@ -75,7 +82,8 @@ TEST_CASE("node containers publish ports on 127.0.0.1 only, with labels, volume,
   unlimited.cpus = 0;
   unlimited.memory_mb = 0;
   auto free_args = drivers::oci::create_arguments(k_docker, unlimited, Security::explicit_caps, false, {});
-  for (const auto& a : free_args) CHECK((a.rfind("--memory", 0) != 0 && a.rfind("--cpus", 0) != 0));
+  for (const auto& a : free_args)
+    CHECK((a.rfind("--memory", 0) != 0 && a.rfind("--cpus", 0) != 0));
 }
 
 TEST_CASE("podman uses its own option to unmask /proc", "[drivers]") {
@@ -87,7 +95,8 @@ TEST_CASE("podman uses its own option to unmask /proc", "[drivers]") {
 
 TEST_CASE("privileged mode is tried only when the capability bounding set is complete", "[drivers]") {
   CHECK(drivers::oci::bounding_set_complete("Name:\tx\nCapBnd:\t000001ffffffffff\n", "40\n"));
-  CHECK_FALSE(drivers::oci::bounding_set_complete("CapBnd:\t000001fffeffffff\n", "40\n")); // no CAP_SYS_RESOURCE
+  CHECK_FALSE(
+      drivers::oci::bounding_set_complete("CapBnd:\t000001fffeffffff\n", "40\n")); // no CAP_SYS_RESOURCE
   CHECK_FALSE(drivers::oci::bounding_set_complete("nothing here", "40"));
 }
 

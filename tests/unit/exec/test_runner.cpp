@@ -85,6 +85,7 @@ TEST_CASE("the local runner streams stdin from a file and runs from several thre
       auto r = runner.run({{"sh", "-c", "sleep 0.1; echo $0", std::to_string(i)}, {}, {}, 5s, {}});
       if (r && r->out == std::to_string(i) + "\n") ++good;
     });
-  for (auto& t : threads) t.join();
+  for (auto& t : threads)
+    t.join();
   CHECK(good == 8);
 }

@@ -6,7 +6,9 @@
 
 using namespace mk;
 
-static net::Cidr cidr(const char* text) { return net::parse_cidr(text).value(); }
+static net::Cidr cidr(const char* text) {
+  return net::parse_cidr(text).value();
+}
 
 TEST_CASE("IPv4 addresses and networks parse and print", "[net]") {
   CHECK(net::parse_ipv4("192.168.49.2").value().to_string() == "192.168.49.2");

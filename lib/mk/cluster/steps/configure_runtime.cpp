@@ -65,8 +65,10 @@ public:
                        kube::docker_hub_mirror_hosts(config.kubernetes.registry_mirrors), 0644});
     auto written = MK_TRY(sync_node_files(node, files));
     if (!written.empty() || !facts.containerd_active) {
-      MK_TRY(exec::run_checked(node, {{"systemctl", "enable", "containerd"}, {}, {}, 30s, {}}, ErrorCode::node_failed));
-      MK_TRY(exec::run_checked(node, {{"systemctl", "restart", "containerd"}, {}, {}, 60s, {}}, ErrorCode::node_failed));
+      MK_TRY(exec::run_checked(node, {{"systemctl", "enable", "containerd"}, {}, {}, 30s, {}},
+                               ErrorCode::node_failed));
+      MK_TRY(exec::run_checked(node, {{"systemctl", "restart", "containerd"}, {}, {}, 60s, {}},
+                               ErrorCode::node_failed));
     }
     return wait_for_cri(node);
   }
@@ -76,18 +78,25 @@ public:
     exec::RunResult last;
     while (true) {
       if (core::interrupted()) return fail(ErrorCode::interrupted, "interrupted");
-      auto result = node.run({{"crictl", "--runtime-endpoint", std::string("unix://") + kube::k_containerd_socket, "info"},
-                              {}, {}, 10s, {}});
+      auto result = node.run(
+          {{"crictl", "--runtime-endpoint", std::string("unix://") + kube::k_containerd_socket, "info"},
+           {},
+           {},
+           10s,
+           {}});
       if (result && result->ok()) return {};
       if (result) last = *result;
       if (std::chrono::steady_clock::now() >= deadline)
-        return fail(exec::command_error(last, "containerd's CRI service did not come up within 60 s", ErrorCode::node_failed));
+        return fail(exec::command_error(last, "containerd's CRI service did not come up within 60 s",
+                                        ErrorCode::node_failed));
       std::this_thread::sleep_for(200ms);
     }
   }
 };
 } // namespace
 
-std::unique_ptr<Step> configure_runtime() { return std::make_unique<ConfigureRuntime>(); }
+std::unique_ptr<Step> configure_runtime() {
+  return std::make_unique<ConfigureRuntime>();
+}
 
 } // namespace mk::cluster::steps

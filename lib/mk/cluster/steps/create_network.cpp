@@ -26,6 +26,8 @@ public:
 };
 } // namespace
 
-std::unique_ptr<Step> create_network() { return std::make_unique<CreateNetwork>(); }
+std::unique_ptr<Step> create_network() {
+  return std::make_unique<CreateNetwork>();
+}
 
 } // namespace mk::cluster::steps

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "mk/cluster/steps/steps.hpp"
-
 #include "mk/core/fs.hpp"
 #include "mk/net/ipv4.hpp"
 
@@ -10,7 +9,9 @@
 
 namespace mk::cluster::steps {
 
-std::vector<int> published_ports(int apiserver_port) { return {22, apiserver_port, 2376, 5000, 32443}; }
+std::vector<int> published_ports(int apiserver_port) {
+  return {22, apiserver_port, 2376, 5000, 32443};
+}
 
 namespace {
 class CreateNode final : public Step {
@@ -32,9 +33,14 @@ public:
       node.ip = subnet.first_host().plus(1).to_string(); // .2 for the first node, as minikube does
     }
     MK_TRY(context.save());
-    driver::NodeSpec spec{config.name,   node.name,       config.base_image,
-                          config.network, node.ip,        config.cpus,
-                          config.memory_mb, published_ports(config.kubernetes.apiserver_port),
+    driver::NodeSpec spec{config.name,
+                          node.name,
+                          config.base_image,
+                          config.network,
+                          node.ip,
+                          config.cpus,
+                          config.memory_mb,
+                          published_ports(config.kubernetes.apiserver_port),
                           context.preload.string()};
     auto machine_dir = context.env.paths.machine_dir(node.name);
     auto& driver = context.driver;
@@ -44,16 +50,20 @@ public:
       std::filesystem::remove_all(machine_dir, ec);
       return {};
     });
-    nlohmann::json machine = {{"driver", std::string(driver.name())}, {"container", node.name}, {"image", config.base_image}};
+    nlohmann::json machine = {
+        {"driver", std::string(driver.name())}, {"container", node.name}, {"image", config.base_image}};
     MK_TRY(core::write_file_atomic(machine_dir / "config.json", machine.dump(2) + "\n", 0600));
     // on failure the driver removes its own part; on success a later failure must remove the node
     MK_TRY(driver.create_node(spec));
-    context.rollback.push(fmt::format("remove node {}", node.name), [&driver, name = node.name] { return driver.remove_node(name); });
+    context.rollback.push(fmt::format("remove node {}", node.name),
+                          [&driver, name = node.name] { return driver.remove_node(name); });
     return {};
   }
 };
 } // namespace
 
-std::unique_ptr<Step> create_node() { return std::make_unique<CreateNode>(); }
+std::unique_ptr<Step> create_node() {
+  return std::make_unique<CreateNode>();
+}
 
 } // namespace mk::cluster::steps

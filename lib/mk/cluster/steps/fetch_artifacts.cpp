@@ -10,8 +10,8 @@
 namespace mk::cluster::steps {
 
 namespace {
-// For a new node: the node image and either the preload (images, binaries and containerd's store in one tarball)
-// or, when the version has none, the binaries; all at the same time.
+// For a new node: the node image and either the preload (images, binaries and containerd's store in one
+// tarball) or, when the version has none, the binaries; all at the same time.
 class FetchArtifacts final : public Step {
 public:
   std::string title(const StartContext& context) const override {
@@ -23,7 +23,8 @@ public:
     const auto& paths = context.env.paths;
     ui::Transfers transfers(ui);
     auto image = std::async(std::launch::async, [&] {
-      return context.driver.ensure_image(context.config.base_image, [&](std::string_view line) { ui.info(std::string(line)); });
+      return context.driver.ensure_image(context.config.base_image,
+                                         [&](std::string_view line) { ui.info(std::string(line)); });
     });
     auto kubernetes = std::async(std::launch::async, [&]() -> Status {
       auto directory = paths.binaries_cache(context.version.to_string());
@@ -44,7 +45,8 @@ public:
       case PreloadAvailability::absent:
         break;
       }
-      ui.info(fmt::format("Without a preload for Kubernetes {}: binaries and images one by one", context.version.to_string()));
+      ui.info(fmt::format("Without a preload for Kubernetes {}: binaries and images one by one",
+                          context.version.to_string()));
       MK_TRY(ensure_binaries(context.plan.binaries, directory, transfers));
       context.host_binaries = directory;
       return {};
@@ -60,6 +62,8 @@ public:
 };
 } // namespace
 
-std::unique_ptr<Step> fetch_artifacts() { return std::make_unique<FetchArtifacts>(); }
+std::unique_ptr<Step> fetch_artifacts() {
+  return std::make_unique<FetchArtifacts>();
+}
 
 } // namespace mk::cluster::steps

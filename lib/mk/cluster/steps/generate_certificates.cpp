@@ -20,7 +20,8 @@ public:
     const auto& node = config.nodes.front();
     {
       // the CAs are shared by every profile: two starts must not generate them at once
-      auto lock = MK_TRY(core::FileLock::acquire(paths.locks_dir() / "ca.lock", std::chrono::minutes(1), [] {}));
+      auto lock =
+          MK_TRY(core::FileLock::acquire(paths.locks_dir() / "ca.lock", std::chrono::minutes(1), [] {}));
       MK_TRY(pki::ensure_ca(paths.ca_cert(), paths.ca_key(), "mkCA"));
       MK_TRY(pki::ensure_ca(paths.proxy_client_ca_cert(), paths.proxy_client_ca_key(), "proxyClientCA"));
     }
@@ -30,10 +31,16 @@ public:
 
     pki::LeafSpec apiserver;
     apiserver.common_name = "mk";
-    apiserver.dns_names = {k_control_plane_host, node.name, "kubernetes.default.svc." + domain, "kubernetes.default.svc",
-                           "kubernetes.default", "kubernetes", "localhost"};
+    apiserver.dns_names = {k_control_plane_host,
+                           node.name,
+                           "kubernetes.default.svc." + domain,
+                           "kubernetes.default.svc",
+                           "kubernetes.default",
+                           "kubernetes",
+                           "localhost"};
     apiserver.ip_addresses = {node.ip, service_ip, "127.0.0.1", "10.0.0.1"};
-    MK_TRY(pki::ensure_leaf(files.apiserver_cert, files.apiserver_key, paths.ca_cert(), paths.ca_key(), apiserver));
+    MK_TRY(pki::ensure_leaf(files.apiserver_cert, files.apiserver_key, paths.ca_cert(), paths.ca_key(),
+                            apiserver));
 
     pki::LeafSpec client;
     client.common_name = "mk-user";
@@ -51,6 +58,8 @@ public:
 };
 } // namespace
 
-std::unique_ptr<Step> generate_certificates() { return std::make_unique<GenerateCertificates>(); }
+std::unique_ptr<Step> generate_certificates() {
+  return std::make_unique<GenerateCertificates>();
+}
 
 } // namespace mk::cluster::steps

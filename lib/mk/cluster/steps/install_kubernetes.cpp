@@ -18,13 +18,14 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// Puts kubeadm, kubelet and kubectl into the node unless identical copies are there. Binaries that came with a
-// preload are kept; otherwise they are downloaded (cached) and copied.
+// Puts kubeadm, kubelet and kubectl into the node unless identical copies are there. Binaries that came with
+// a preload are kept; otherwise they are downloaded (cached) and copied.
 Status copy_binaries(StartContext& context) {
   auto& node = *context.node;
   auto directory = kube::binaries_dir(context.version);
   exec::Command hashes{{"sha256sum", "--"}, {}, {}, {}, {}};
-  for (const char* name : k_node_binaries) hashes.argv.push_back(directory + "/" + name);
+  for (const char* name : k_node_binaries)
+    hashes.argv.push_back(directory + "/" + name);
   auto existing = MK_TRY(node.run(hashes));
   std::map<std::string, std::string> node_hashes;
   for (const auto& line : core::split(existing.out, '\n', true))
@@ -94,23 +95,29 @@ public:
     kubeadm.dns_domain = config.kubernetes.dns_domain;
 
     auto files = certificate_files(context);
-    files.insert(files.end(), {
-        {"/lib/systemd/system/kubelet.service", kube::kubelet_unit(params), 0644},
-        {"/etc/systemd/system/kubelet.service.d/10-kubeadm.conf", kube::kubelet_dropin(params), 0644},
-        {kube::k_kubelet_prep, kube::kubelet_prep_script(params), 0755},
-        {"/etc/cni/net.d/1-k8s.conflist", kube::bridge_cni_config(params), 0644},
-        {"/etc/systemd/system.conf.d/10-mk-stop.conf", kube::systemd_stop_timeout(), 0644},
-        {kube::k_kubeadm_config, kube::render_kubeadm_config(kubeadm), 0640},
-    });
+    files.insert(
+        files.end(),
+        {
+            {"/lib/systemd/system/kubelet.service", kube::kubelet_unit(params), 0644},
+            {"/etc/systemd/system/kubelet.service.d/10-kubeadm.conf", kube::kubelet_dropin(params), 0644},
+            {kube::k_kubelet_prep, kube::kubelet_prep_script(params), 0755},
+            {"/etc/cni/net.d/1-k8s.conflist", kube::bridge_cni_config(params), 0644},
+            {"/etc/systemd/system.conf.d/10-mk-stop.conf", kube::systemd_stop_timeout(), 0644},
+            {kube::k_kubeadm_config, kube::render_kubeadm_config(kubeadm), 0640},
+        });
     auto written = MK_TRY(sync_node_files(node, files));
     auto changed = [&](std::string_view prefix) {
-      return std::any_of(written.begin(), written.end(), [&](const auto& p) { return p.rfind(prefix, 0) == 0; });
+      return std::any_of(written.begin(), written.end(),
+                         [&](const auto& p) { return p.rfind(prefix, 0) == 0; });
     };
     if (changed("/etc/systemd/system.conf.d/"))
-      MK_TRY(exec::run_checked(node, {{"systemctl", "daemon-reexec"}, {}, {}, 60s, {}}, ErrorCode::node_failed));
+      MK_TRY(
+          exec::run_checked(node, {{"systemctl", "daemon-reexec"}, {}, {}, 60s, {}}, ErrorCode::node_failed));
     else if (changed("/lib/systemd/") || changed("/etc/systemd/"))
-      MK_TRY(exec::run_checked(node, {{"systemctl", "daemon-reload"}, {}, {}, 60s, {}}, ErrorCode::node_failed));
-    MK_TRY(exec::run_checked(node, {{"systemctl", "enable", "kubelet"}, {}, {}, 30s, {}}, ErrorCode::node_failed));
+      MK_TRY(
+          exec::run_checked(node, {{"systemctl", "daemon-reload"}, {}, {}, 60s, {}}, ErrorCode::node_failed));
+    MK_TRY(exec::run_checked(node, {{"systemctl", "enable", "kubelet"}, {}, {}, 30s, {}},
+                             ErrorCode::node_failed));
     // the control-plane name and the kernel-setting guard, before kubeadm looks at the node
     MK_TRY(exec::run_checked(node, {{kube::k_kubelet_prep}, {}, {}, 30s, {}}, ErrorCode::node_failed));
     auto state = MK_TRY(node.run({{"test", "-f", kube::k_admin_kubeconfig}, {}, {}, 10s, {}}));
@@ -120,6 +127,8 @@ public:
 };
 } // namespace
 
-std::unique_ptr<Step> install_kubernetes() { return std::make_unique<InstallKubernetes>(); }
+std::unique_ptr<Step> install_kubernetes() {
+  return std::make_unique<InstallKubernetes>();
+}
 
 } // namespace mk::cluster::steps

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "mk/cluster/steps/steps.hpp"
-
 #include "mk/exec/runner.hpp"
 #include "mk/ssh/keys.hpp"
 
@@ -17,13 +16,16 @@ public:
     auto key = context.env.paths.machine_dir(node.name) / "id_rsa";
     auto public_key = MK_TRY(ssh::ensure_key_pair(key, fmt::format("mk@{}", node.name)));
     MK_TRY(context.node->write_file("/home/docker/.ssh/authorized_keys", public_key + "\n", 0600));
-    MK_TRY(exec::run_checked(*context.node, {{"chown", "-R", "docker:docker", "/home/docker/.ssh"}, {}, {}, {}, {}},
+    MK_TRY(exec::run_checked(*context.node,
+                             {{"chown", "-R", "docker:docker", "/home/docker/.ssh"}, {}, {}, {}, {}},
                              ErrorCode::node_failed));
     return {};
   }
 };
 } // namespace
 
-std::unique_ptr<Step> install_ssh_key() { return std::make_unique<InstallSshKey>(); }
+std::unique_ptr<Step> install_ssh_key() {
+  return std::make_unique<InstallSshKey>();
+}
 
 } // namespace mk::cluster::steps

@@ -19,7 +19,8 @@ constexpr int k_parallel_pulls = 3;
 
 // The images in the node's containerd (CRI namespace).
 Result<std::set<std::string>> images_in_node(exec::Runner& node) {
-  auto listed = MK_TRY(exec::output_of(node, {"ctr", "-n", "k8s.io", "images", "ls", "-q"}, ErrorCode::node_failed));
+  auto listed =
+      MK_TRY(exec::output_of(node, {"ctr", "-n", "k8s.io", "images", "ls", "-q"}, ErrorCode::node_failed));
   auto words = core::words(listed);
   return std::set<std::string>(words.begin(), words.end());
 }
@@ -38,8 +39,9 @@ public:
     auto upstream = k8s::image_list(k8s::control_plane_images(context.version, ""));
     for (size_t i = 0; i < wanted.size() && i < upstream.size(); ++i) {
       if (present.contains(wanted[i]) || !present.contains(upstream[i])) continue;
-      MK_TRY(exec::run_checked(node, {{"ctr", "-n", "k8s.io", "images", "tag", upstream[i], wanted[i]}, {}, {}, 60s, {}},
-                               ErrorCode::node_failed));
+      MK_TRY(exec::run_checked(
+          node, {{"ctr", "-n", "k8s.io", "images", "tag", upstream[i], wanted[i]}, {}, {}, 60s, {}},
+          ErrorCode::node_failed));
       present.insert(wanted[i]);
     }
     std::vector<std::string> missing;
@@ -56,35 +58,49 @@ public:
       for (size_t i = next++; i < missing.size(); i = next++) {
         const auto& image = missing[i];
         auto archive = cached_image_archive(context.env.paths, image);
-        exec::Command command{{"ctr", "-n", "k8s.io", "images", "pull", "--hosts-dir", "/etc/containerd/certs.d", image},
-                              {}, {}, 15min, {}};
+        exec::Command command{
+            {"ctr", "-n", "k8s.io", "images", "pull", "--hosts-dir", "/etc/containerd/certs.d", image},
+            {},
+            {},
+            15min,
+            {}};
         if (archive) command = {{"ctr", "-n", "k8s.io", "images", "import", "-"}, {}, *archive, 15min, {}};
         auto result = runner->run(command);
         std::lock_guard lock(mutex);
         if (!result || !result->ok())
-          failures.emplace_back(image, result ? *result : exec::RunResult{command.argv, -1, "", result.error().summary()});
+          failures.emplace_back(
+              image, result ? *result : exec::RunResult{command.argv, -1, "", result.error().summary()});
         context.env.ui.step_progress(fmt::format("{}/{} images", ++done, missing.size()));
       }
     };
     std::vector<std::future<void>> workers;
-    for (int i = 0; i < k_parallel_pulls; ++i) workers.push_back(std::async(std::launch::async, worker));
-    for (auto& w : workers) w.get();
+    for (int i = 0; i < k_parallel_pulls; ++i)
+      workers.push_back(std::async(std::launch::async, worker));
+    for (auto& w : workers)
+      w.get();
 
     for (const auto& [image, result] : failures) {
       if (image == context.plan.control_plane.coredns) {
-        // an add-on, not a control-plane component: the cluster works without it (no cluster DNS) and nothing waits
-        context.env.ui.warning(fmt::format("cannot pull the CoreDNS image {}: cluster DNS stays unavailable until it can be "
-                                           "pulled ({})", image, core::last_lines(core::trim(result.err), 1)));
+        // an add-on, not a control-plane component: the cluster works without it (no cluster DNS) and nothing
+        // waits
+        context.env.ui.warning(
+            fmt::format("cannot pull the CoreDNS image {}: cluster DNS stays unavailable until it can be "
+                        "pulled ({})",
+                        image, core::last_lines(core::trim(result.err), 1)));
         continue;
       }
-      return fail(exec::command_error(result, fmt::format("cannot pull the control-plane image {}", image), ErrorCode::network)
-                      .with_advice("check --image-repository (and --insecure-registry for a plain-HTTP registry)"));
+      return fail(
+          exec::command_error(result, fmt::format("cannot pull the control-plane image {}", image),
+                              ErrorCode::network)
+              .with_advice("check --image-repository (and --insecure-registry for a plain-HTTP registry)"));
     }
     return {};
   }
 };
 } // namespace
 
-std::unique_ptr<Step> pull_images() { return std::make_unique<PullImages>(); }
+std::unique_ptr<Step> pull_images() {
+  return std::make_unique<PullImages>();
+}
 
 } // namespace mk::cluster::steps

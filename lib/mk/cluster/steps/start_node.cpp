@@ -16,6 +16,8 @@ public:
 };
 } // namespace
 
-std::unique_ptr<Step> start_node() { return std::make_unique<StartNode>(); }
+std::unique_ptr<Step> start_node() {
+  return std::make_unique<StartNode>();
+}
 
 } // namespace mk::cluster::steps

@@ -6,24 +6,26 @@
 // The steps `mk start` is made of, one file each; plan_start() in start.cpp orders them.
 namespace mk::cluster::steps {
 
-std::unique_ptr<Step> prepare_node_image();  // pulls the base image when missing
-std::unique_ptr<Step> create_network();      // the cluster's network (a free private subnet)
-std::unique_ptr<Step> create_node();         // volume + container, booting
-std::unique_ptr<Step> start_node();          // starts the stopped container of an existing node
-std::unique_ptr<Step> wait_for_boot();       // systemd in the node reports running (or degraded)
-std::unique_ptr<Step> install_ssh_key();     // the node's key pair, authorised for user docker
+std::unique_ptr<Step> prepare_node_image(); // pulls the base image when missing
+std::unique_ptr<Step> create_network();     // the cluster's network (a free private subnet)
+std::unique_ptr<Step> create_node();        // volume + container, booting
+std::unique_ptr<Step> start_node();         // starts the stopped container of an existing node
+std::unique_ptr<Step> wait_for_boot();      // systemd in the node reports running (or degraded)
+std::unique_ptr<Step> install_ssh_key();    // the node's key pair, authorised for user docker
 
 // Kubernetes
-std::unique_ptr<Step> fetch_artifacts();         // node image + preload (or binaries), in parallel, into the caches
-std::unique_ptr<Step> generate_certificates();   // shared CAs, the profile's API server/client/proxy certificates
-std::unique_ptr<Step> configure_runtime();       // containerd for Kubernetes, enabled and answering CRI
-std::unique_ptr<Step> install_kubernetes();      // binaries, certificates, kubelet unit, CNI, kubeadm config
-std::unique_ptr<Step> pull_images();             // control-plane images present in the node's containerd
-std::unique_ptr<Step> bootstrap_control_plane(); // kubeadm init, or the kubelet started on an initialised node
-std::unique_ptr<Step> wait_for_apiserver();      // /healthz answers ok and /version is the version asked for
-std::unique_ptr<Step> wait_for_node_ready();     // the node reports Ready and workloads can be created
-std::unique_ptr<Step> enable_addons();           // default addons applied with the in-node kubectl
-std::unique_ptr<Step> update_kubeconfig();       // the profile's cluster, user and context on the host
+std::unique_ptr<Step> fetch_artifacts(); // node image + preload (or binaries), in parallel, into the caches
+std::unique_ptr<Step>
+generate_certificates();                    // shared CAs, the profile's API server/client/proxy certificates
+std::unique_ptr<Step> configure_runtime();  // containerd for Kubernetes, enabled and answering CRI
+std::unique_ptr<Step> install_kubernetes(); // binaries, certificates, kubelet unit, CNI, kubeadm config
+std::unique_ptr<Step> pull_images();        // control-plane images present in the node's containerd
+std::unique_ptr<Step>
+bootstrap_control_plane();                   // kubeadm init, or the kubelet started on an initialised node
+std::unique_ptr<Step> wait_for_apiserver();  // /healthz answers ok and /version is the version asked for
+std::unique_ptr<Step> wait_for_node_ready(); // the node reports Ready and workloads can be created
+std::unique_ptr<Step> enable_addons();       // default addons applied with the in-node kubectl
+std::unique_ptr<Step> update_kubeconfig();   // the profile's cluster, user and context on the host
 
 // The node ports published on 127.0.0.1: ssh, the API server, docker, a registry, the auto-pause proxy.
 std::vector<int> published_ports(int apiserver_port);

@@ -12,7 +12,8 @@ namespace {
 class UpdateKubeconfig final : public Step {
 public:
   std::string title(const StartContext& context) const override {
-    return fmt::format("Configuring kubectl context \"{}\" in {}", context.config.name, kube::kubeconfig_path().string());
+    return fmt::format("Configuring kubectl context \"{}\" in {}", context.config.name,
+                       kube::kubeconfig_path().string());
   }
 
   Status run(StartContext& context) override {
@@ -29,6 +30,8 @@ public:
 };
 } // namespace
 
-std::unique_ptr<Step> update_kubeconfig() { return std::make_unique<UpdateKubeconfig>(); }
+std::unique_ptr<Step> update_kubeconfig() {
+  return std::make_unique<UpdateKubeconfig>();
+}
 
 } // namespace mk::cluster::steps

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "mk/cluster/steps/steps.hpp"
-
 #include "mk/core/interrupt.hpp"
 #include "mk/core/strings.hpp"
 
@@ -39,15 +38,21 @@ public:
                             fmt::format("node {} stopped while booting ({}); its last output:\n{}", node.name,
                                         driver::to_string(info.state),
                                         core::indent(context.driver.node_logs(node.name, 20), "  ")),
-                            {}, {}, "check that the base image is a kicbase-compatible node image"});
+                            {},
+                            {},
+                            "check that the base image is a kicbase-compatible node image"});
       }
       if (std::chrono::steady_clock::now() >= deadline) {
         auto failed = runner->run({{"systemctl", "--failed", "--no-legend", "--plain"}, {}, {}, 10s, {}});
-        return fail(Error{ErrorCode::node_failed,
-                          fmt::format("systemd in node {} did not finish booting within {} s (state \"{}\"); failed units:\n{}",
-                                      node.name, k_boot_timeout.count(), state,
-                                      core::indent(failed ? failed->out : std::string("(unknown)"), "  ")),
-                          {}, {}, {}});
+        return fail(Error{
+            ErrorCode::node_failed,
+            fmt::format(
+                "systemd in node {} did not finish booting within {} s (state \"{}\"); failed units:\n{}",
+                node.name, k_boot_timeout.count(), state,
+                core::indent(failed ? failed->out : std::string("(unknown)"), "  ")),
+            {},
+            {},
+            {}});
       }
       std::this_thread::sleep_for(k_poll_interval);
     }
@@ -66,6 +71,8 @@ public:
 };
 } // namespace
 
-std::unique_ptr<Step> wait_for_boot() { return std::make_unique<WaitForBoot>(); }
+std::unique_ptr<Step> wait_for_boot() {
+  return std::make_unique<WaitForBoot>();
+}
 
 } // namespace mk::cluster::steps

@@ -18,17 +18,26 @@ constexpr auto k_interval = 250ms;
 
 // The error of a wait that ran out of time, with the kubelet's and the API server's last log lines.
 Error timed_out(StartContext& context, std::string_view what, std::string_view last) {
-  auto kubelet = context.node->run({{"journalctl", "-u", "kubelet", "-n", "12", "--no-pager", "-o", "cat"}, {}, {}, 20s, {}});
+  auto kubelet = context.node->run(
+      {{"journalctl", "-u", "kubelet", "-n", "12", "--no-pager", "-o", "cat"}, {}, {}, 20s, {}});
   auto apiserver = context.node->run(
-      {{"sh", "-c", "tail -q -n 8 /var/log/pods/kube-system_kube-apiserver-*/kube-apiserver/*.log 2>/dev/null"}, {}, {}, 20s, {}});
+      {{"sh", "-c",
+        "tail -q -n 8 /var/log/pods/kube-system_kube-apiserver-*/kube-apiserver/*.log 2>/dev/null"},
+       {},
+       {},
+       20s,
+       {}});
   auto text = [](const Result<exec::RunResult>& r) {
     return core::indent(r && !core::trim(r->out).empty() ? r->out : std::string("(none)"), "    ");
   };
-  return Error{ErrorCode::timeout,
-               fmt::format("{} within {} s (last: {}); the kubelet's last log lines:\n{}  the API server's:\n{}", what,
-                           std::chrono::duration_cast<std::chrono::seconds>(k_timeout).count(), last, text(kubelet),
-                           text(apiserver)),
-               {}, {}, {}};
+  return Error{
+      ErrorCode::timeout,
+      fmt::format("{} within {} s (last: {}); the kubelet's last log lines:\n{}  the API server's:\n{}", what,
+                  std::chrono::duration_cast<std::chrono::seconds>(k_timeout).count(), last, text(kubelet),
+                  text(apiserver)),
+      {},
+      {},
+      {}};
 }
 
 class WaitForApiServer final : public Step {
@@ -53,8 +62,8 @@ public:
     auto document = nlohmann::json::parse(version.body, nullptr, false);
     auto served = document.is_object() ? document.value("gitVersion", "") : "";
     if (served != context.version.to_string())
-      return fail(ErrorCode::kubernetes_failed,
-                  fmt::format("the API server reports version \"{}\", not {}", served, context.version.to_string()));
+      return fail(ErrorCode::kubernetes_failed, fmt::format("the API server reports version \"{}\", not {}",
+                                                            served, context.version.to_string()));
     return {};
   }
 };
@@ -88,7 +97,11 @@ public:
 };
 } // namespace
 
-std::unique_ptr<Step> wait_for_apiserver() { return std::make_unique<WaitForApiServer>(); }
-std::unique_ptr<Step> wait_for_node_ready() { return std::make_unique<WaitForNodeReady>(); }
+std::unique_ptr<Step> wait_for_apiserver() {
+  return std::make_unique<WaitForApiServer>();
+}
+std::unique_ptr<Step> wait_for_node_ready() {
+  return std::make_unique<WaitForNodeReady>();
+}
 
 } // namespace mk::cluster::steps
