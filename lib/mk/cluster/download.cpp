@@ -37,19 +37,7 @@ Status archive_images(Env& env, const config::ClusterConfig& config, const std::
 } // namespace
 
 Status download_only(Env& env, driver::Driver& driver, const StartRequest& request) {
-  auto existing = MK_TRY(env.store.load(request.profile));
-  config::ClusterConfig config;
-  if (existing) {
-    MK_TRY(check_existing(*existing, request, env.ui));
-    config = std::move(*existing);
-  } else {
-    auto selection = MK_TRY(select_request_sources(request, true));
-    for (const auto& note : selection.notes)
-      env.ui.info(note);
-    for (const auto& warning : selection.warnings)
-      env.ui.warning(warning);
-    config = new_cluster_config(request, driver.name(), selection);
-  }
+  auto config = MK_TRY(config_for_request(env, request, driver.name(), true));
   auto plan = MK_TRY(plan_of(config));
   auto version = config.kubernetes.version;
   env.ui.step_started(fmt::format("Downloading the node image and Kubernetes {}", version));

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "mk/cluster/new_config.hpp"
 
+#include "mk/cluster/sources.hpp"
+
 #include <fmt/format.h>
 
 namespace mk::cluster {
@@ -67,6 +69,20 @@ Status check_existing(const config::ClusterConfig& existing, const StartRequest&
         "--image-repository is ignored: the cluster keeps {}",
         existing.kubernetes.image_repository.empty() ? "the default" : existing.kubernetes.image_repository));
   return {};
+}
+
+Result<config::ClusterConfig> config_for_request(Env& env, const StartRequest& request,
+                                                 std::string_view driver, bool probe) {
+  if (auto existing = MK_TRY(env.store.load(request.profile))) {
+    MK_TRY(check_existing(*existing, request, env.ui));
+    return std::move(*existing);
+  }
+  auto selection = MK_TRY(select_request_sources(request, probe));
+  for (const auto& note : selection.notes)
+    env.ui.info(note);
+  for (const auto& warning : selection.warnings)
+    env.ui.warning(warning);
+  return new_cluster_config(request, driver, selection);
 }
 
 } // namespace mk::cluster

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "mk/cluster/env.hpp"
 #include "mk/cluster/start_request.hpp"
 #include "mk/config/cluster.hpp"
 #include "mk/mirror/select.hpp"
@@ -15,5 +16,11 @@ config::ClusterConfig new_cluster_config(const StartRequest& request, std::strin
 // Checks `request` against an existing cluster: conflict for flags that cannot change it (Kubernetes on/off,
 // its version), a warning for the ones that are ignored (resources, node image, subnet, image repository).
 Status check_existing(const config::ClusterConfig& existing, const StartRequest& request, ui::Reporter& ui);
+
+// The configuration a start with `request` works with, without saving anything: the existing profile's
+// (checked with check_existing), else a new one whose sources are selected (reachability probes only with
+// `probe`; the choice is reported on `env.ui`).
+Result<config::ClusterConfig> config_for_request(Env& env, const StartRequest& request,
+                                                 std::string_view driver, bool probe);
 
 } // namespace mk::cluster

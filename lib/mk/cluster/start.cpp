@@ -55,11 +55,10 @@ Status start(Env& env, driver::Driver& driver, const StartRequest& request) {
   auto lock = MK_TRY(env.store.lock(request.profile, 10min, [&] {
     env.ui.info(fmt::format("Waiting for another mk command on profile {} to finish...", request.profile));
   }));
-  auto existing = MK_TRY(env.store.load(request.profile));
+  bool exists = MK_TRY(env.store.load(request.profile)).has_value();
   StartContext context{.env = env, .driver = driver, .request = request};
-  if (existing) {
-    MK_TRY(check_existing(*existing, request, env.ui));
-    context.config = std::move(*existing);
+  context.config = MK_TRY(config_for_request(env, request, driver.name(), request.kubernetes));
+  if (exists) {
     if (!context.config.primary())
       context.config.nodes.push_back({config::node_name(request.profile, 0), {}, true, {}});
     context.node_state = MK_TRY(driver.inspect_node(context.primary().name)).state;
@@ -76,12 +75,6 @@ Status start(Env& env, driver::Driver& driver, const StartRequest& request) {
       return fail(ErrorCode::conflict,
                   fmt::format("node {} is paused; unpause it first", context.primary().name));
   } else {
-    auto selection = MK_TRY(select_request_sources(request, request.kubernetes));
-    for (const auto& note : selection.notes)
-      env.ui.info(note);
-    for (const auto& warning : selection.warnings)
-      env.ui.warning(warning);
-    context.config = new_cluster_config(request, driver.name(), selection);
     MK_TRY(context.save());
     auto& store = env.store;
     context.rollback.push(fmt::format("remove profile {}", request.profile),
@@ -103,15 +96,7 @@ Status start(Env& env, driver::Driver& driver, const StartRequest& request) {
 }
 
 Result<std::string> dry_run(Env& env, const StartRequest& request) {
-  auto existing = MK_TRY(env.store.load(request.profile));
-  config::ClusterConfig config;
-  if (existing) {
-    MK_TRY(check_existing(*existing, request, env.ui));
-    config = std::move(*existing);
-  } else {
-    auto selection = MK_TRY(select_request_sources(request, false));
-    config = new_cluster_config(request, request.driver, selection);
-  }
+  auto config = MK_TRY(config_for_request(env, request, request.driver, false));
   if (!config.kubernetes_enabled) return fmt::format("base image: {}\n", config.base_image);
   auto plan = MK_TRY(plan_of(config));
   if (!request.preload) plan.preload = {};
