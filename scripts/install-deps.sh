@@ -7,9 +7,9 @@ build="cmake ninja-build g++ pkg-config python3 git ca-certificates clang-format
   libboost-dev libboost-system-dev libboost-filesystem-dev libssl-dev libyaml-cpp-dev libfmt-dev
   libcli11-dev catch2 nlohmann-json3-dev libexpected-dev liblz4-dev libarchive-dev"
 # runtime of mk itself: a docker engine and the OpenSSH client (`mk ssh`)
-runtime="docker.io openssh-client openssl curl"
+runtime="docker.io openssh-client openssl curl iproute2 procps"
 # node image build and the local Kubernetes release used by the end-to-end tests
-testenv="debootstrap docker-registry golang-go golang-github-modern-go-reflect2-dev rsync jq lz4 conntrack gcc libc6-dev"
+testenv="debootstrap docker-registry golang-go golang-github-modern-go-reflect2-dev make rsync jq lz4 conntrack gcc libc6-dev bc"
 missing=""
 for p in $build $runtime $testenv; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"

@@ -18,4 +18,4 @@ scripts/testenv/up.sh >/dev/null
 source "${MK_TESTENV_CACHE:-/var/cache/mk-testenv}/run/env.sh"
 exec "$mk" start --kubernetes-version="$MK_TEST_K8S_VERSION" --base-image="$MK_TEST_BASE_IMAGE" \
   --image-repository="$MK_TEST_IMAGE_REPOSITORY" --insecure-registry="$MK_TEST_REGISTRY" \
-  --binary-mirror="$MK_TEST_BINARY_MIRROR" "$@"
+  --binary-mirror="$MK_TEST_BINARY_MIRROR" --preload-mirror="$MK_TEST_PRELOAD_MIRROR" "$@"
