@@ -141,6 +141,14 @@ Parsed parse_command_line(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& e) {
     return {std::nullopt, app->exit(e)};
   } catch (const CLI::ParseError& e) {
+    // a misspelt command reads better than CLI11's "A subcommand is required"
+    if (argc > 1 && argv[1][0] != '-') {
+      auto known = app->get_subcommands([&](const CLI::App* sub) { return sub->get_name() == argv[1]; });
+      if (known.empty()) {
+        fmt::print(stderr, "mk: unknown command \"{}\"\nRun 'mk --help' for the commands.\n", argv[1]);
+        return {std::nullopt, core::exit_code_for(ErrorCode::usage)};
+      }
+    }
     std::string where = command_path(*app);
     fmt::print(stderr, "mk: {}\nRun 'mk {}{}--help' for usage.\n", e.what(), where, where.empty() ? "" : " ");
     return {std::nullopt, core::exit_code_for(ErrorCode::usage)};
