@@ -20,13 +20,16 @@ struct TarEntry {
 // A POSIX tar stream of `entries` (owner root), for `docker cp - <node>:/`.
 Result<std::string> make_tar(const std::vector<TarEntry>& entries);
 
-// A file to put in a tar file: its name in the archive and where it is on disk.
+// A file to put in a tar file: its name in the archive and its content, given in memory or (when `source` is
+// not empty) streamed from disk.
 struct TarFile {
   std::string name;
+  std::string content;
   std::filesystem::path source;
 };
 
-// Writes `files` into the tar file `out`, streaming each from disk (out + ".tmp", renamed when complete).
+// Writes `files` as a POSIX tar to `out` + ".download", fsyncs it and renames it to `out`. On failure the
+// partial file is removed and an existing `out` is left as it was.
 Status write_tar_file(const std::filesystem::path& out, const std::vector<TarFile>& files);
 
 // Extracts the regular files of the tar file `in` under `destination`, streaming; every name must be relative

@@ -96,7 +96,7 @@ std::vector<CacheEntry> list_cache(const core::Paths& paths) {
       if (name.ends_with(".sha256") || name.ends_with(".record")) continue;
       auto top = file.substr(0, file.find('/'));
       std::string kind = top == "preloaded-tarball" ? "preload" : top == "images" ? "image" : "binary";
-      entries.push_back({kind, kind == "binary" ? name : name, cache->version, size});
+      entries.push_back({kind, name, cache->version, size});
     }
   }
   return entries;
@@ -107,7 +107,7 @@ Status export_cache(Env& env, driver::Driver& driver, const std::string& version
   std::vector<archive::TarFile> files;
   for (const auto& relative : cache.files)
     if (fs::exists(env.paths.cache_dir() / relative))
-      files.push_back({"cache/" + relative, env.paths.cache_dir() / relative});
+      files.push_back({"cache/" + relative, {}, env.paths.cache_dir() / relative});
   if (files.empty())
     return fail(Error{
         ErrorCode::not_found,
@@ -126,11 +126,9 @@ Status export_cache(Env& env, driver::Driver& driver, const std::string& version
       cleanup();
       return saved;
     }
-    files.push_back({k_node_image_name, staging / k_node_image_name});
+    files.push_back({k_node_image_name, {}, staging / k_node_image_name});
   }
-  auto manifest = staging / k_manifest_name;
-  MK_TRY(core::write_file_atomic(manifest, to_json(cache).dump(2) + "\n"));
-  files.insert(files.begin(), {k_manifest_name, manifest});
+  files.insert(files.begin(), {k_manifest_name, to_json(cache).dump(2) + "\n", {}});
   auto written = archive::write_tar_file(file, files);
   cleanup();
   return written;

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "mk/registry/pull.hpp"
 
+#include "mk/archive/tar.hpp"
 #include "mk/core/fs.hpp"
 #include "mk/core/hash.hpp"
 #include "mk/net/download.hpp"
 #include "mk/net/http.hpp"
 #include "mk/registry/client.hpp"
-#include "mk/registry/layout.hpp"
 #include "mk/registry/manifest.hpp"
 
 #include <fmt/format.h>
@@ -219,7 +219,7 @@ Status pull_from(const std::string& endpoint, const ImageReference& reference, c
   for (const auto& blob : blobs)
     MK_TRY(fetch_blob(client, image, blob, cache, progress));
 
-  std::vector<LayoutFile> files;
+  std::vector<mk::archive::TarFile> files;
   files.push_back({"oci-layout", R"({"imageLayoutVersion":"1.0.0"})", {}});
   files.push_back({"index.json", index_json(reference, chosen, platform), {}});
   files.push_back({"blobs/sha256/" + sha256_hex_of(chosen.digest), chosen.body, {}});
@@ -227,7 +227,7 @@ Status pull_from(const std::string& endpoint, const ImageReference& reference, c
     auto hex = sha256_hex_of(blob.digest);
     files.push_back({"blobs/sha256/" + hex, {}, cache / "sha256" / hex});
   }
-  auto written = write_tar_file(archive, files);
+  auto written = mk::archive::write_tar_file(archive, files);
   if (!written) return fail(std::move(written.error()).wrap(fmt::format("cannot pull {}", image)));
   return {};
 }

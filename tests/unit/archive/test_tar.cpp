@@ -1,16 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "mk/registry/layout.hpp"
+#include "mk/archive/tar.hpp"
 #include "tests/unit/registry/registry_test_support.hpp"
 
 #include <catch2/catch.hpp>
 
-using mk::registry::LayoutFile;
-using mk::registry::write_tar_file;
+using mk::archive::write_tar_file;
 using mk::test::TempDir;
 
 namespace fs = std::filesystem;
 
-TEST_CASE("write_tar_file writes files from memory and from disk", "[registry]") {
+TEST_CASE("write_tar_file writes files from memory and from disk", "[archive]") {
   TempDir work;
   auto big = mk::test::sample_content(300 * 1024);
   mk::test::write_bytes(work / "blob", big);
