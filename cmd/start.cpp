@@ -20,7 +20,7 @@ Result<int> run_start(App& app) {
   MK_TRY(driver->check_available());
   if (request.download_only) {
     MK_TRY(cluster::download_only(app.env(), *driver, request));
-    fmt::print("Download complete: a start of this version needs no network now.\n");
+    fmt::print("Download complete: see `mk cache list`; a start of this version uses the cache first.\n");
     return 0;
   }
   auto& ui = app.env().ui;

@@ -29,11 +29,4 @@ const driver::DriverInfo* find_driver(std::string_view name) {
   return it == std::end(k_drivers) ? nullptr : &*it;
 }
 
-std::string driver_names() {
-  std::string names;
-  for (const auto& d : k_drivers)
-    names += (names.empty() ? "" : ", ") + std::string(d.name);
-  return names;
-}
-
 } // namespace mk::drivers

@@ -14,7 +14,4 @@ std::span<const driver::DriverInfo> builtin_drivers();
 // The row for `name`, or nullptr.
 const driver::DriverInfo* find_driver(std::string_view name);
 
-// Names of the built-in drivers, comma-separated, for messages.
-std::string driver_names();
-
 } // namespace mk::drivers

@@ -137,11 +137,7 @@ Result<driver::Network> OciDriver::create_network(const driver::NetworkRequest& 
       for (const auto& word : core::words(subnets.out))
         if (auto cidr = net::parse_cidr(word)) taken.push_back(*cidr);
     }
-    for (const auto& candidate : net::subnet_candidates()) {
-      bool busy =
-          std::any_of(taken.begin(), taken.end(), [&](const net::Cidr& t) { return t.overlaps(candidate); });
-      if (!busy) candidates.push_back(candidate);
-    }
+    candidates = net::free_subnets(taken, {});
     if (candidates.empty())
       return fail(Error{ErrorCode::driver_failed,
                         "no free private /24 subnet is left for the cluster network",

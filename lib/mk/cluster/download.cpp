@@ -18,8 +18,7 @@ namespace mk::cluster {
 namespace {
 // Archives every image of `images` into the cache (skipping cached ones), pulled straight from the
 // registries.
-Status archive_images(Env& env, const config::ClusterConfig& config, const std::vector<std::string>& images,
-                      ui::Transfers& transfers) {
+Status archive_images(Env& env, const config::ClusterConfig& config, const std::vector<std::string>& images) {
   registry::PullOptions options;
   options.insecure_registries = config.kubernetes.insecure_registries;
   options.registry_mirrors = config.kubernetes.registry_mirrors;
@@ -29,7 +28,6 @@ Status archive_images(Env& env, const config::ClusterConfig& config, const std::
     auto reference = MK_TRY(registry::parse_reference(image));
     options.progress = [&](std::string_view line) { env.ui.step_progress(std::string(line)); };
     auto pulled = registry::pull_to_archive(reference, image_archive_path(env.paths, image), options);
-    transfers.finish(image, pulled.has_value());
     if (!pulled) return pulled;
   }
   return {};
@@ -59,8 +57,8 @@ Status download_only(Env& env, driver::Driver& driver, const StartRequest& reque
     auto control_plane = plan.images;
     // a missing CoreDNS image does not stop a cluster from starting, so it does not stop the download either
     std::erase(control_plane, plan.control_plane.coredns);
-    MK_TRY(archive_images(env, config, control_plane, transfers));
-    if (auto dns = archive_images(env, config, {plan.control_plane.coredns}, transfers); !dns)
+    MK_TRY(archive_images(env, config, control_plane));
+    if (auto dns = archive_images(env, config, {plan.control_plane.coredns}); !dns)
       env.ui.warning(fmt::format("cannot cache the CoreDNS image: {}", dns.error().summary()));
     return {};
   }();

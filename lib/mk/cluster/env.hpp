@@ -18,4 +18,8 @@ struct Env {
   config::ProfileStore store{paths};
 };
 
+// Locks `profile` for a command that changes it, telling the user when another mk command holds it (waits up
+// to 10 minutes, then conflict).
+Result<core::FileLock> lock_profile(Env& env, std::string_view profile);
+
 } // namespace mk::cluster

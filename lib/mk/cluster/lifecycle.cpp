@@ -11,14 +11,8 @@ namespace mk::cluster {
 
 using namespace std::chrono_literals;
 
-static auto waiting_note(Env& env, std::string_view profile) {
-  return [&env, name = std::string(profile)] {
-    env.ui.info(fmt::format("Waiting for another mk command on profile {} to finish...", name));
-  };
-}
-
 Result<int> stop(Env& env, driver::Driver& driver, std::string_view profile) {
-  auto lock = MK_TRY(env.store.lock(profile, 10min, waiting_note(env, profile)));
+  auto lock = MK_TRY(lock_profile(env, profile));
   auto config = MK_TRY(env.store.load(profile));
   if (!config) return fail(profile_not_found(profile));
   int stopped = 0;
@@ -35,7 +29,7 @@ Result<int> stop(Env& env, driver::Driver& driver, std::string_view profile) {
 }
 
 Result<bool> remove(Env& env, driver::Driver& driver, std::string_view profile) {
-  auto lock = MK_TRY(env.store.lock(profile, 10min, waiting_note(env, profile)));
+  auto lock = MK_TRY(lock_profile(env, profile));
   auto config = MK_TRY(env.store.load(profile));
   if (!config) return false;
   for (auto it = config->nodes.rbegin(); it != config->nodes.rend(); ++it) {

@@ -52,9 +52,7 @@ std::vector<std::unique_ptr<Step>> plan_start(const StartContext& context) {
 } // namespace
 
 Status start(Env& env, driver::Driver& driver, const StartRequest& request) {
-  auto lock = MK_TRY(env.store.lock(request.profile, 10min, [&] {
-    env.ui.info(fmt::format("Waiting for another mk command on profile {} to finish...", request.profile));
-  }));
+  auto lock = MK_TRY(lock_profile(env, request.profile));
   bool exists = MK_TRY(env.store.load(request.profile)).has_value();
   StartContext context{.env = env, .driver = driver, .request = request};
   context.config = MK_TRY(config_for_request(env, request, driver.name(), request.kubernetes));

@@ -19,16 +19,24 @@ std::vector<Cidr> subnet_candidates(const SubnetSearch& search) {
   return candidates;
 }
 
-std::optional<Cidr> choose_free_subnet(const std::vector<Cidr>& taken,
-                                       const std::vector<Ipv4>& host_addresses, const SubnetSearch& search) {
+std::vector<Cidr> free_subnets(const std::vector<Cidr>& taken, const std::vector<Ipv4>& host_addresses,
+                               const SubnetSearch& search) {
+  std::vector<Cidr> free;
   for (const auto& candidate : subnet_candidates(search)) {
     bool busy =
         std::any_of(taken.begin(), taken.end(), [&](const Cidr& t) { return t.overlaps(candidate); }) ||
         std::any_of(host_addresses.begin(), host_addresses.end(),
                     [&](const Ipv4& a) { return candidate.contains(a); });
-    if (!busy) return candidate;
+    if (!busy) free.push_back(candidate);
   }
-  return std::nullopt;
+  return free;
+}
+
+std::optional<Cidr> choose_free_subnet(const std::vector<Cidr>& taken,
+                                       const std::vector<Ipv4>& host_addresses, const SubnetSearch& search) {
+  auto free = free_subnets(taken, host_addresses, search);
+  if (free.empty()) return std::nullopt;
+  return free.front();
 }
 
 } // namespace mk::net

@@ -22,6 +22,11 @@ std::optional<Cidr> choose_free_subnet(const std::vector<Cidr>& taken,
                                        const std::vector<Ipv4>& host_addresses,
                                        const SubnetSearch& search = {});
 
+// Every candidate of `search` that overlaps none of `taken`, in order (the first is choose_free_subnet's
+// answer; the rest are for retrying when the engine still reports an overlap).
+std::vector<Cidr> free_subnets(const std::vector<Cidr>& taken, const std::vector<Ipv4>& host_addresses,
+                               const SubnetSearch& search = {});
+
 // The candidates of `search`, in order.
 std::vector<Cidr> subnet_candidates(const SubnetSearch& search = {});
 
