@@ -60,6 +60,10 @@ int main(int argc, char** argv) {
     auto result = dispatch(app);
     if (result) return *result;
     print_error(result.error());
+    // an interrupted command exits as the shells expect: 128 + the signal (130 SIGINT, 143 SIGTERM, 129
+    // SIGHUP)
+    if (result.error().code == ErrorCode::interrupted && core::interrupt_signal() != 0)
+      return 128 + core::interrupt_signal();
     return core::exit_code_for(result.error().code);
   } catch (const std::exception& e) {
     fmt::print(stderr, "✗ internal error: {}\n", e.what());

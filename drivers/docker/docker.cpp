@@ -7,11 +7,13 @@
 namespace mk::drivers::docker {
 
 driver::DriverInfo info() {
-  return {
-      "docker", "containers of a Docker engine", 100, [] { return !exec::find_program("docker").empty(); },
-      [](exec::Runner& host, const core::Log& log) -> std::unique_ptr<driver::Driver> {
-        return std::make_unique<oci::OciDriver>(oci::Engine{"docker", {"systempaths=unconfined"}}, host, log);
-      }};
+  return {"docker", "containers of a Docker engine", 100,
+          [] { return !exec::find_program("docker").empty(); },
+          [](exec::Runner& host, const core::Log& log,
+             const std::string& owner) -> std::unique_ptr<driver::Driver> {
+            return std::make_unique<oci::OciDriver>(oci::Engine{"docker", {"systempaths=unconfined"}}, host,
+                                                    log, owner);
+          }};
 }
 
 } // namespace mk::drivers::docker

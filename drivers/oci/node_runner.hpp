@@ -5,7 +5,9 @@
 
 namespace mk::drivers::oci {
 
-// Runs commands inside a node container with `<binary> exec` (as root), through the host runner.
+// Runs commands inside a node container with `<binary> exec` (as root), through the host runner. Every
+// command is tracked in the node (exec/tracked.hpp): when the host side is stopped (interrupt, timeout), the
+// command in the node is stopped too.
 class NodeRunner final : public exec::Runner {
 public:
   NodeRunner(exec::Runner& host, std::string binary, std::string container)
@@ -16,7 +18,7 @@ public:
   std::string where() const override { return "node " + m_container; }
 
 private:
-  exec::Command wrap(const exec::Command& command) const;
+  exec::Command wrap(const exec::Command& command, const std::string& token) const;
   exec::Runner& m_host;
   std::string m_binary;
   std::string m_container;

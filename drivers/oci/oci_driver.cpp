@@ -4,6 +4,7 @@
 #include "drivers/oci/node_runner.hpp"
 #include "mk/archive/tar.hpp"
 #include "mk/core/fs.hpp"
+#include "mk/core/interrupt.hpp"
 #include "mk/core/strings.hpp"
 #include "mk/net/interfaces.hpp"
 #include "mk/net/subnet.hpp"
@@ -26,7 +27,31 @@ static bool mentions(std::string_view text, std::initializer_list<std::string_vi
 }
 
 static bool is_missing(const exec::RunResult& result) {
-  return mentions(result.err, {"no such", "not found"});
+  return mentions(result.err, {"no such", "not found", "could not find"});
+}
+
+// What the CLIs print when they cannot reach their engine.
+static bool is_unreachable(const exec::RunResult& result) {
+  return !result.ok() &&
+         mentions(result.err, {"cannot connect to the docker daemon", "is the docker daemon running",
+                               "error during connect", "unable to connect to podman", "connection refused"});
+}
+
+// Engine requests that answer at once on a healthy engine (inspect, ls, version) wait this long at most;
+// everything else longer.
+constexpr auto k_query_timeout = 15s;
+constexpr auto k_request_timeout = 5min;
+
+Error OciDriver::unavailable(std::string reason) const {
+  return Error{
+      ErrorCode::driver_unavailable,
+      fmt::format("the {} engine is not answering: {}", m_engine.binary, reason),
+      {},
+      {},
+      fmt::format(
+          "start it (for example `sudo systemctl start {}`), check DOCKER_HOST/CONTAINER_HOST, or choose "
+          "another driver with --driver",
+          m_engine.binary)};
 }
 
 Result<exec::RunResult> OciDriver::engine(std::vector<std::string> args, std::chrono::milliseconds timeout) {
@@ -35,36 +60,78 @@ Result<exec::RunResult> OciDriver::engine(std::vector<std::string> args, std::ch
   command.argv.insert(command.argv.end(), args.begin(), args.end());
   command.timeout = timeout;
   auto result = m_host.run(command);
-  if (!result && result.error().code == ErrorCode::not_found)
-    return fail(Error{ErrorCode::driver_unavailable,
-                      fmt::format("{} is not installed", m_engine.binary),
-                      {},
-                      {},
-                      fmt::format("install {} or choose another driver with --driver", m_engine.binary)});
+  if (!result) {
+    if (result.error().code == ErrorCode::not_found)
+      return fail(Error{ErrorCode::driver_unavailable,
+                        fmt::format("{} is not installed", m_engine.binary),
+                        {},
+                        {},
+                        fmt::format("install {} or choose another driver with --driver", m_engine.binary)});
+    if (result.error().code == ErrorCode::timeout)
+      return fail(
+          unavailable(fmt::format("`{}` got no answer within {} s", exec::shell_quote(command.argv),
+                                  std::chrono::duration_cast<std::chrono::seconds>(timeout).count())));
+    return result;
+  }
+  if (is_unreachable(*result))
+    return fail(unavailable(core::last_lines(std::string(core::trim(result->err)), 1)));
   return result;
 }
 
-Result<std::string> OciDriver::engine_checked(std::vector<std::string> args, std::string_view what,
-                                              std::chrono::milliseconds timeout) {
-  auto result = MK_TRY(engine(std::move(args), timeout));
+Result<exec::RunResult> OciDriver::engine(std::vector<std::string> args) {
+  bool query = !args.empty() && (args[0] == "version" || args[0] == "ps" ||
+                                 (args.size() > 1 && (args[1] == "inspect" || args[1] == "ls")));
+  return engine(std::move(args), query ? k_query_timeout : k_request_timeout);
+}
+
+Result<std::string> OciDriver::engine_checked(std::vector<std::string> args, std::string_view what) {
+  auto result = MK_TRY(engine(std::move(args)));
   if (!result.ok()) return fail(exec::command_error(result, std::string(what), ErrorCode::driver_failed));
   return std::move(result.out);
 }
 
-Status OciDriver::check_available() {
-  auto result = engine({"version", "--format", "{{.Server.Version}}"}, 15s);
-  if (!result) return fail(std::move(result).error());
-  if (!result->ok() || core::trim(result->out).empty()) {
-    auto reason = core::last_lines(std::string(core::trim(result->err)), 1);
-    return fail(Error{
-        ErrorCode::driver_unavailable,
-        fmt::format("the {} engine is not answering: {}", m_engine.binary, reason),
-        {},
-        {},
-        fmt::format("start it (for example `sudo systemctl start {}`) or choose another driver with --driver",
-                    m_engine.binary)});
+std::vector<std::string> OciDriver::label_args(std::string_view name, std::string_view cluster) const {
+  std::vector<std::string> args;
+  for (const auto& label : object_labels(name, cluster, m_owner))
+    args.insert(args.end(), {"--label", label});
+  return args;
+}
+
+Result<OciDriver::Owner> OciDriver::owner_of(std::string_view kind, std::string_view name) {
+  auto format = kind == "container" ? "{{json .Config.Labels}}" : "{{json .Labels}}";
+  auto result = MK_TRY(engine({std::string(kind), "inspect", "--format", format, std::string(name)}));
+  if (!result.ok()) {
+    if (is_missing(result)) return Owner::none;
+    return fail(exec::command_error(result, fmt::format("cannot inspect {} {}", kind, name),
+                                    ErrorCode::driver_failed));
   }
-  m_log.write(1, fmt::format("{} engine {}", m_engine.binary, core::trim(result->out)));
+  auto labels = json::parse(core::trim(result.out), nullptr, false);
+  if (!labels.is_object() || labels.value("created_by.mk", "") != "true") return Owner::foreign;
+  auto owner = labels.value(k_owner_key, "");
+  if (owner.empty()) return Owner::older_mk;
+  return owner == m_owner ? Owner::this_home : Owner::other_home;
+}
+
+// The conflict for an object named `name` that mk must not touch.
+static Error taken(std::string_view kind, std::string_view name, OciDriver::Owner owner) {
+  if (owner == OciDriver::Owner::other_home)
+    return Error{ErrorCode::conflict,
+                 fmt::format("a {} named {} belongs to a cluster of another MK_HOME", kind, name),
+                 {},
+                 {},
+                 "choose another profile name with -p, or use that MK_HOME"};
+  return Error{ErrorCode::conflict,
+               fmt::format("a {} named {} already exists and was not created by mk", kind, name),
+               {},
+               {},
+               "choose another profile name with -p"};
+}
+
+Status OciDriver::check_available() {
+  auto result = MK_TRY(engine({"version", "--format", "{{.Server.Version}}"}));
+  if (!result.ok() || core::trim(result.out).empty())
+    return fail(unavailable(core::last_lines(std::string(core::trim(result.err)), 1)));
+  m_log.write(1, fmt::format("{} engine {}", m_engine.binary, core::trim(result.out)));
   return {};
 }
 
@@ -72,7 +139,7 @@ Status OciDriver::ensure_image(std::string_view image, const driver::ProgressFn&
   auto present = MK_TRY(engine({"image", "inspect", "--format", "{{.Id}}", std::string(image)}));
   if (present.ok()) return {};
   if (progress) progress(fmt::format("pulling {}", image));
-  auto pulled = MK_TRY(engine({"pull", std::string(image)}));
+  auto pulled = MK_TRY(engine({"pull", std::string(image)}, 30min));
   if (!pulled.ok())
     return fail(
         exec::command_error(pulled, fmt::format("cannot pull the node image {}", image), ErrorCode::network)
@@ -113,6 +180,8 @@ Result<std::optional<driver::Network>> OciDriver::find_network(std::string_view 
 }
 
 Result<driver::Network> OciDriver::ensure_network(const driver::NetworkRequest& request) {
+  if (auto owner = MK_TRY(owner_of("network", request.name)); owner == Owner::other_home)
+    return fail(taken("network", request.name, owner));
   if (auto existing = MK_TRY(find_network(request.name))) {
     if (!request.subnet.empty() && existing->subnet != request.subnet)
       return fail(ErrorCode::conflict, fmt::format("network {} already exists with subnet {}, not {}",
@@ -158,8 +227,9 @@ Result<driver::Network> OciDriver::create_network(const driver::NetworkRequest& 
     std::vector<std::string> args = {"network", "create", "--driver=bridge", "--subnet=" + subnet.to_string(),
                                      "--gateway=" + gateway};
     if (!mtu.empty() && mtu != "<no value>") args.push_back("--opt=com.docker.network.driver.mtu=" + mtu);
-    args.insert(args.end(), {"--label", k_created_by_label, "--label", name_label(request.name), "--label",
-                             cluster_label(request.cluster), request.name});
+    auto labels = label_args(request.name, request.cluster);
+    args.insert(args.end(), labels.begin(), labels.end());
+    args.push_back(request.name);
     last = MK_TRY(engine(args));
     if (last.ok()) return driver::Network{request.name, subnet.to_string(), gateway, true};
     if (!mentions(last.err, {"overlap", "already used", "in use", "being used"})) break;
@@ -170,15 +240,15 @@ Result<driver::Network> OciDriver::create_network(const driver::NetworkRequest& 
 }
 
 Status OciDriver::remove_network(std::string_view name) {
-  auto result = MK_TRY(engine({"network", "inspect", std::string(name), "--format",
-                               "{{len .Containers}} {{index .Labels \"created_by.mk\"}}"}));
+  auto owner = MK_TRY(owner_of("network", name));
+  if (owner != Owner::this_home && owner != Owner::older_mk) return {};
+  auto result = MK_TRY(engine({"network", "inspect", std::string(name), "--format", "{{len .Containers}}"}));
   if (!result.ok()) {
     if (is_missing(result)) return {};
     return fail(exec::command_error(result, fmt::format("cannot inspect network {}", name),
                                     ErrorCode::driver_failed));
   }
-  auto fields = core::words(result.out);
-  if (fields.size() < 2 || fields[1] != "true" || fields[0] != "0") return {}; // not ours, or still in use
+  if (core::trim(result.out) != "0") return {}; // still in use
   auto removed = MK_TRY(engine({"network", "rm", std::string(name)}));
   if (!removed.ok() && !is_missing(removed))
     return fail(exec::command_error(removed, fmt::format("cannot remove network {}", name),
@@ -201,28 +271,30 @@ Result<std::vector<std::string>> OciDriver::image_command(std::string_view image
   return command;
 }
 
-Status OciDriver::prepare_volume(const driver::NodeSpec& spec) {
-  auto existing =
-      MK_TRY(engine({"volume", "inspect", "--format", "{{index .Labels \"created_by.mk\"}}", spec.name}));
-  if (existing.ok()) {
-    if (core::trim(existing.out) != "true")
-      return fail(ErrorCode::conflict,
-                  fmt::format("a volume named {} already exists and was not created by mk", spec.name));
-    // left over by an mk run that was killed: its data belongs to no cluster
+Result<bool> OciDriver::prepare_volume(const driver::NodeSpec& spec) {
+  auto owner = MK_TRY(owner_of("volume", spec.name));
+  if (owner == Owner::other_home || owner == Owner::foreign) return fail(taken("volume", spec.name, owner));
+  if (owner != Owner::none) {
+    if (spec.reuse_data) return true; // the data of the node, whose container was removed
+    if (owner == Owner::older_mk) return fail(taken("volume", spec.name, Owner::other_home));
+    // this MK_HOME has no cluster for it: left by a run that was killed before it completed
     MK_TRY(engine_checked({"volume", "rm", spec.name},
                           fmt::format("cannot remove the stale volume {}", spec.name)));
   }
-  MK_TRY(engine_checked({"volume", "create", "--label", k_created_by_label, "--label", name_label(spec.name),
-                         "--label", cluster_label(spec.cluster), spec.name},
-                        fmt::format("cannot create volume {}", spec.name)));
-  return {};
+  std::vector<std::string> args = {"volume", "create"};
+  auto labels = label_args(spec.name, spec.cluster);
+  args.insert(args.end(), labels.begin(), labels.end());
+  args.push_back(spec.name);
+  MK_TRY(engine_checked(args, fmt::format("cannot create volume {}", spec.name)));
+  return false;
 }
 
 Status OciDriver::create_container(const driver::NodeSpec& spec, Security security,
                                    const std::vector<std::string>& command) {
   bool modules = std::filesystem::is_directory("/lib/modules");
   std::vector<std::string> args = {"create"};
-  auto rest = create_arguments(m_engine, spec, security, modules, command);
+  auto rest = create_arguments(m_engine, spec, object_labels(spec.name, spec.cluster, m_owner), security,
+                               modules, command);
   args.insert(args.end(), rest.begin(), rest.end());
   MK_TRY(engine_checked(args, fmt::format("cannot create the node container {}", spec.name)));
   auto tar =
@@ -239,9 +311,7 @@ Status OciDriver::create_container(const driver::NodeSpec& spec, Security securi
 }
 
 Status OciDriver::extract_preload(const driver::NodeSpec& spec) {
-  auto labels =
-      std::vector<std::string>{"--label", k_created_by_label,         "--label", name_label(spec.name),
-                               "--label", cluster_label(spec.cluster)};
+  auto labels = label_args(spec.name, spec.cluster);
   // the image's own /var is copied into the fresh volume when a container first mounts it
   std::vector<std::string> seed = {"run",          "--rm",          "--name", spec.name + "-preload-seed",
                                    "--entrypoint", "/usr/bin/test", "-v",     spec.name + ":/var"};
@@ -256,7 +326,7 @@ Status OciDriver::extract_preload(const driver::NodeSpec& spec) {
                                       "-v",           spec.name + ":/extractDir"};
   extract.insert(extract.end(), labels.begin(), labels.end());
   extract.insert(extract.end(), {spec.image, "-I", "lz4", "-xf", "/preloaded.tar", "-C", "/extractDir"});
-  auto result = MK_TRY(engine(extract));
+  auto result = MK_TRY(engine(extract, 30min));
   if (!result.ok()) {
     auto error = exec::command_error(
         result, fmt::format("cannot extract the preload into node {}", spec.name), ErrorCode::driver_failed);
@@ -273,23 +343,23 @@ static bool local_bounding_set_complete() {
   return status && last && bounding_set_complete(*status, *last);
 }
 
-Status OciDriver::create_node(const driver::NodeSpec& spec) {
-  auto existing = MK_TRY(
-      engine({"container", "inspect", "--format", "{{index .Config.Labels \"created_by.mk\"}}", spec.name}));
-  if (existing.ok()) {
-    if (core::trim(existing.out) != "true")
-      return fail(ErrorCode::conflict,
-                  fmt::format("a container named {} already exists and was not created by mk", spec.name));
-    MK_TRY(remove_node(spec.name)); // left over by an mk run that was killed
-  }
+Result<bool> OciDriver::create_node(const driver::NodeSpec& spec) {
+  // never replaces a container: start() only creates nodes that do not exist, so one found here is someone
+  // else's (or another MK_HOME's), or a race
+  if (auto owner = MK_TRY(owner_of("container", spec.name)); owner != Owner::none)
+    return fail(owner == Owner::this_home || owner == Owner::older_mk
+                    ? Error{ErrorCode::conflict, fmt::format("node {} already exists", spec.name), {}, {}, {}}
+                    : taken("container", spec.name, owner));
   auto command = MK_TRY(image_command(spec.image));
-  MK_TRY(prepare_volume(spec));
+  bool reused = MK_TRY(prepare_volume(spec));
+  // what this call made goes when it fails (a reused volume is the node's data and stays)
   auto cleanup = [&](Error error) {
-    engine({"rm", "-f", "-v", spec.name});
-    engine({"volume", "rm", "-f", spec.name});
+    core::InterruptShield shield;
+    engine({"rm", "-f", spec.name});
+    if (!reused) engine({"volume", "rm", "-f", spec.name});
     return fail(std::move(error));
   };
-  if (!spec.preload.empty())
+  if (!spec.preload.empty() && !reused)
     if (auto extracted = extract_preload(spec); !extracted) return cleanup(std::move(extracted).error());
   auto security = local_bounding_set_complete() ? Security::privileged : Security::explicit_caps;
   auto created = create_container(spec, security, command);
@@ -299,7 +369,7 @@ Status OciDriver::create_node(const driver::NodeSpec& spec) {
     created = create_container(spec, Security::explicit_caps, command);
   }
   if (!created) return cleanup(std::move(created).error());
-  return {};
+  return reused;
 }
 
 Status OciDriver::start_node(std::string_view node) {
@@ -315,19 +385,18 @@ Status OciDriver::stop_node(std::string_view node) {
   return {};
 }
 
-Status OciDriver::remove_node(std::string_view node) {
-  // only what mk created: a container or volume of the same name made by someone else is left alone
-  auto label = "{{index .Config.Labels \"created_by.mk\"}}";
-  auto container = MK_TRY(engine({"container", "inspect", "--format", label, std::string(node)}));
-  if (container.ok() && core::trim(container.out) == "true") {
-    auto removed = MK_TRY(engine({"rm", "-f", "-v", std::string(node)}));
+Status OciDriver::remove_node(std::string_view node, bool keep_data) {
+  // only what this MK_HOME created (or an older mk, for a profile of this MK_HOME): anything else of the same
+  // name is left alone
+  auto ours = [](Owner owner) { return owner == Owner::this_home || owner == Owner::older_mk; };
+  if (ours(MK_TRY(owner_of("container", node)))) {
+    auto removed = MK_TRY(engine({"rm", "-f", std::string(node)}));
     if (!removed.ok() && !is_missing(removed))
       return fail(
           exec::command_error(removed, fmt::format("cannot remove node {}", node), ErrorCode::driver_failed));
   }
-  auto volume = MK_TRY(
-      engine({"volume", "inspect", "--format", "{{index .Labels \"created_by.mk\"}}", std::string(node)}));
-  if (volume.ok() && core::trim(volume.out) == "true") {
+  if (keep_data) return {};
+  if (ours(MK_TRY(owner_of("volume", node)))) {
     auto removed = MK_TRY(engine({"volume", "rm", "-f", std::string(node)}));
     if (!removed.ok() && !is_missing(removed))
       return fail(exec::command_error(removed, fmt::format("cannot remove volume {}", node),
@@ -344,8 +413,41 @@ static driver::State state_from(std::string_view status) {
   return driver::State::error;
 }
 
+Result<std::optional<std::string>> OciDriver::read_node_data(std::string_view node, std::string_view image,
+                                                             const std::string& path) {
+  auto container = MK_TRY(owner_of("container", node));
+  exec::RunResult result;
+  if (container != Owner::none) {
+    // `cp` reads a stopped container's volumes too; it writes a tar stream
+    result = MK_TRY(engine({"cp", fmt::format("{}:{}", node, path), "-"}));
+    if (!result.ok()) {
+      if (is_missing(result)) return std::optional<std::string>{};
+      return fail(exec::command_error(result, fmt::format("cannot read {} in node {}", path, node),
+                                      ErrorCode::driver_failed));
+    }
+    auto content =
+        MK_TRY(archive::read_tar_member(result.out, std::filesystem::path(path).filename().string()));
+    return content;
+  }
+  auto volume = MK_TRY(owner_of("volume", node));
+  if (volume == Owner::none) return std::optional<std::string>{};
+  if (volume != Owner::this_home && volume != Owner::older_mk) return fail(taken("volume", node, volume));
+  std::vector<std::string> args = {"run",      "--rm", "--entrypoint",
+                                   "/bin/cat", "-v",   std::string(node) + ":/var"};
+  auto labels = label_args(std::string(node) + "-read", std::string(node));
+  args.insert(args.end(), labels.begin(), labels.end());
+  args.insert(args.end(), {std::string(image), path});
+  result = MK_TRY(engine(args));
+  if (!result.ok()) {
+    if (mentions(result.err, {"no such file"})) return std::optional<std::string>{};
+    return fail(exec::command_error(result, fmt::format("cannot read {} in the data of node {}", path, node),
+                                    ErrorCode::driver_failed));
+  }
+  return std::optional(std::move(result.out));
+}
+
 Result<driver::NodeInfo> OciDriver::inspect_node(std::string_view node) {
-  auto result = MK_TRY(engine({"container", "inspect", std::string(node)}, 30s));
+  auto result = MK_TRY(engine({"container", "inspect", std::string(node)}));
   driver::NodeInfo info;
   if (!result.ok()) {
     if (is_missing(result)) return info;
@@ -387,7 +489,7 @@ std::unique_ptr<exec::Runner> OciDriver::node_runner(std::string_view node) {
 }
 
 Status OciDriver::remove_everything_created() {
-  auto filter = std::string("label=") + k_created_by_label;
+  auto filter = std::string("label=") + owner_label(m_owner);
   auto containers =
       core::words(MK_TRY(engine_checked({"ps", "-aq", "--filter", filter}, "cannot list containers")));
   for (const auto& id : containers)

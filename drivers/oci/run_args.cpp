@@ -14,12 +14,20 @@ std::string cluster_label(std::string_view cluster) {
   return fmt::format("cluster.mk={}", cluster);
 }
 
+std::string owner_label(std::string_view owner) {
+  return fmt::format("{}={}", k_owner_key, owner);
+}
+
+std::vector<std::string> object_labels(std::string_view name, std::string_view cluster,
+                                       std::string_view owner) {
+  return {k_created_by_label, name_label(name), cluster_label(cluster), owner_label(owner)};
+}
+
 std::vector<std::string> create_arguments(const Engine& engine, const driver::NodeSpec& spec,
-                                          Security security, bool host_has_modules,
-                                          const std::vector<std::string>& command) {
+                                          const std::vector<std::string>& labels, Security security,
+                                          bool host_has_modules, const std::vector<std::string>& command) {
   std::vector<std::string> args = {"--name", spec.name, "--hostname", spec.name};
-  for (const auto& label :
-       {std::string(k_created_by_label), name_label(spec.name), cluster_label(spec.cluster)}) {
+  for (const auto& label : labels) {
     args.push_back("--label");
     args.push_back(label);
   }

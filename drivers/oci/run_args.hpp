@@ -25,6 +25,11 @@ enum class Security {
 inline constexpr const char* k_created_by_label = "created_by.mk=true";
 std::string name_label(std::string_view node);       // "name.mk=<node>"
 std::string cluster_label(std::string_view cluster); // "cluster.mk=<cluster>"
+std::string owner_label(std::string_view owner);     // "home.mk=<MK_HOME id>"
+inline constexpr const char* k_owner_key = "home.mk";
+// All labels of an object named `name` of `cluster`, created from the MK_HOME `owner`.
+std::vector<std::string> object_labels(std::string_view name, std::string_view cluster,
+                                       std::string_view owner);
 
 // Where the guard that mk installs before a node's first boot lives in the node (it becomes PID 1 and execs
 // the image's own entrypoint).
@@ -32,9 +37,10 @@ inline constexpr const char* k_guard_path = "/usr/local/bin/mk-node-guard";
 
 // The `create` arguments (after "<binary> create") for a node: `command` is the image's entrypoint + cmd, run
 // by the guard. `host_has_modules`: bind /lib/modules read-only (only when the host has it).
+// `labels` are "key=value" strings.
 std::vector<std::string> create_arguments(const Engine& engine, const driver::NodeSpec& spec,
-                                          Security security, bool host_has_modules,
-                                          const std::vector<std::string>& command);
+                                          const std::vector<std::string>& labels, Security security,
+                                          bool host_has_modules, const std::vector<std::string>& command);
 
 // Whether this process's capability bounding set is complete (then --privileged can work on a local engine).
 // `status` is the text of /proc/self/status, `last_cap` the content of /proc/sys/kernel/cap_last_cap.

@@ -199,3 +199,33 @@ Result<std::vector<std::string>> extract_tar_file(const std::filesystem::path& i
 }
 
 } // namespace mk::archive
+
+namespace mk::archive {
+
+Result<std::optional<std::string>> read_tar_member(std::string_view tar, std::string_view name) {
+  std::unique_ptr<struct archive, ReadArchiveDeleter> reader(archive_read_new());
+  archive_read_support_format_tar(reader.get());
+  if (archive_read_open_memory(reader.get(), tar.data(), tar.size()) != ARCHIVE_OK)
+    return fail(ErrorCode::failure,
+                fmt::format("cannot read a tar stream: {}", archive_error_string(reader.get())));
+  archive_entry* entry = nullptr;
+  int status;
+  while ((status = archive_read_next_header(reader.get(), &entry)) == ARCHIVE_OK) {
+    if (archive_entry_filetype(entry) != AE_IFREG || name != archive_entry_pathname(entry)) continue;
+    std::string content;
+    std::vector<char> buffer(64 * 1024);
+    la_ssize_t n;
+    while ((n = archive_read_data(reader.get(), buffer.data(), buffer.size())) > 0)
+      content.append(buffer.data(), static_cast<size_t>(n));
+    if (n < 0)
+      return fail(ErrorCode::failure, fmt::format("cannot read {} from a tar stream: {}", name,
+                                                  archive_error_string(reader.get())));
+    return std::optional(std::move(content));
+  }
+  if (status != ARCHIVE_EOF)
+    return fail(ErrorCode::failure,
+                fmt::format("cannot read a tar stream: {}", archive_error_string(reader.get())));
+  return std::optional<std::string>{};
+}
+
+} // namespace mk::archive

@@ -4,7 +4,9 @@
 #include "mk/core/error.hpp"
 
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace mk::archive {
@@ -37,5 +39,8 @@ Status write_tar_file(const std::filesystem::path& out, const std::vector<TarFil
 // name + ".tmp" and renamed when complete. Returns the names extracted.
 Result<std::vector<std::string>> extract_tar_file(const std::filesystem::path& in,
                                                   const std::filesystem::path& destination);
+
+// The content of the regular file `name` in the in-memory tar stream `tar`, or nullopt when it has none.
+Result<std::optional<std::string>> read_tar_member(std::string_view tar, std::string_view name);
 
 } // namespace mk::archive

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "mk/cluster/start.hpp"
 
+#include "mk/cluster/control_plane.hpp"
 #include "mk/cluster/kubernetes.hpp"
 #include "mk/cluster/new_config.hpp"
 #include "mk/cluster/sources.hpp"
 #include "mk/cluster/steps/steps.hpp"
 #include "mk/core/interrupt.hpp"
+#include "mk/exec/tracked.hpp"
 #include "mk/k8s/version.hpp"
 
 #include <chrono>
@@ -43,53 +45,104 @@ std::vector<std::unique_ptr<Step>> plan_start(const StartContext& context) {
   plan.push_back(steps::pull_images());
   plan.push_back(steps::bootstrap_control_plane());
   plan.push_back(steps::wait_for_apiserver());
+  if (context.confirm_control_plane) plan.push_back(steps::confirm_control_plane());
   plan.push_back(steps::wait_for_node_ready());
   plan.push_back(steps::enable_addons());
   plan.push_back(steps::update_kubeconfig());
   return plan;
 }
 
-} // namespace
+// For an existing profile: stops what a killed mk left running in its node, and decides whether its control
+// plane is restarted or (never completed) the node is made afresh.
+Status examine_existing_node(StartContext& context) {
+  auto& driver = context.driver;
+  const auto& node = context.primary().name;
+  context.node_state = MK_TRY(driver.inspect_node(node)).state;
+  if (context.node_state == driver::State::paused)
+    return fail(ErrorCode::conflict, fmt::format("node {} is paused; unpause it first", node));
+  if (context.node_state == driver::State::running) {
+    auto runner = driver.node_runner(node);
+    auto stopped = MK_TRY(exec::stop_orphaned_commands(*runner));
+    if (!stopped.empty())
+      context.env.ui.info(fmt::format("Stopped what an interrupted mk left running in node {} ({} command{})",
+                                      node, stopped.size(), stopped.size() == 1 ? "" : "s"));
+  }
+  if (!context.config.kubernetes_enabled) return {};
+  const auto& image = context.config.base_image;
+  bool marker = MK_TRY(driver.read_node_data(node, image, k_init_marker)).has_value();
+  bool kubeadm_state = false;
+  if (!marker && context.config.schema_version < 2) {
+    auto evidence = context.node_state == driver::State::nonexistent ? "/var/lib/kubelet/config.yaml"
+                                                                     : "/etc/kubernetes/admin.conf";
+    kubeadm_state = MK_TRY(driver.read_node_data(node, image, evidence)).has_value();
+  }
+  switch (control_plane_completion(context.config.schema_version, marker, kubeadm_state)) {
+  case Completion::completed:
+    context.control_plane_initialized = true;
+    break;
+  case Completion::unknown:
+    context.control_plane_initialized = true;
+    context.confirm_control_plane = true;
+    break;
+  case Completion::never:
+    // an earlier start ended before kubeadm init completed: a half-initialised node cannot be reset (the
+    // node image's crictl cannot stop pods), so it is made afresh; no cluster ever ran in it
+    context.env.ui.warning(
+        fmt::format("node {} never finished bootstrapping Kubernetes: creating it again", node));
+    MK_TRY(driver.remove_node(node));
+    context.node_state = driver::State::nonexistent;
+    context.config.schema_version = config::k_schema_version;
+    break;
+  }
+  return {};
+}
 
-Status start(Env& env, driver::Driver& driver, const StartRequest& request) {
-  auto lock = MK_TRY(lock_profile(env, request.profile));
+Status run_start(StartContext& context) {
+  auto& env = context.env;
+  const auto& request = context.request;
   bool exists = MK_TRY(env.store.load(request.profile)).has_value();
-  StartContext context{.env = env, .driver = driver, .request = request};
-  context.config = MK_TRY(config_for_request(env, request, driver.name(), request.kubernetes));
+  context.config = MK_TRY(config_for_request(env, request, context.driver.name(), request.kubernetes));
+  context.existed = exists;
   if (exists) {
     if (!context.config.primary())
       context.config.nodes.push_back({config::node_name(request.profile, 0), {}, true, {}});
-    context.node_state = MK_TRY(driver.inspect_node(context.primary().name)).state;
-    if (context.config.kubernetes_enabled && !context.config.kubernetes.initialized &&
-        context.node_state != driver::State::nonexistent) {
-      // an earlier start was killed before kubeadm init completed: a half-initialised node cannot be reset
-      // (the node image's crictl cannot stop pods), so it is created afresh
-      env.ui.warning(fmt::format("node {} never finished bootstrapping Kubernetes: creating it again",
-                                 context.primary().name));
-      MK_TRY(driver.remove_node(context.primary().name));
-      context.node_state = driver::State::nonexistent;
-    }
-    if (context.node_state == driver::State::paused)
-      return fail(ErrorCode::conflict,
-                  fmt::format("node {} is paused; unpause it first", context.primary().name));
+    MK_TRY(examine_existing_node(context));
   } else {
     MK_TRY(context.save());
-    auto& store = env.store;
     context.rollback.push(fmt::format("remove profile {}", request.profile),
-                          [&store, name = request.profile] { return store.remove(name); });
+                          [&store = env.store, name = request.profile] { return store.remove(name); });
   }
   if (context.config.kubernetes_enabled) {
     context.version = MK_TRY(k8s::parse_version(context.config.kubernetes.version));
     context.plan = MK_TRY(plan_of(context.config));
   }
-  auto plan = plan_start(context);
-  auto result = run_steps(plan, context);
+  auto result = run_steps(plan_start(context), context);
+  if (!result && exists && context.control_plane_initialized && result.error().advice.empty() &&
+      result.error().code != ErrorCode::interrupted)
+    return fail(std::move(result).error().with_advice(recreate_advice(request.profile)));
+  return result;
+}
+
+} // namespace
+
+Status start(Env& env, driver::Driver& driver, const StartRequest& request) {
+  auto lock = MK_TRY(lock_profile(env, request.profile));
+  StartContext context{.env = env, .driver = driver, .request = request};
+  // undoes what this run created on every way out: an error, an exception, an interrupt
+  RollbackGuard guard(context.rollback, env.ui);
+  Status result;
+  try {
+    result = run_start(context);
+  } catch (const std::exception& e) {
+    result = fail(ErrorCode::failure, fmt::format("unexpected failure: {}", e.what()));
+  }
   if (!result) {
-    context.rollback.run(env.ui);
     auto error = std::move(result).error();
     if (core::interrupted()) error.code = ErrorCode::interrupted;
     return fail(std::move(error));
   }
+  if (core::interrupted()) return fail(ErrorCode::interrupted, "interrupted");
+  guard.commit();
   return {};
 }
 

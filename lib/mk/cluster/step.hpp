@@ -24,9 +24,13 @@ public:
   void push(std::string what, std::function<Status()> undo) {
     m_actions.push_back({std::move(what), std::move(undo)});
   }
-  // Runs every action (newest first); failures are reported as warnings and do not stop the others.
+  // Runs every action (newest first) shielded from interrupts (a second Ctrl-C does not stop it; a third
+  // aborts, naming what is left); failures are reported as warnings and do not stop the others. Never throws.
   void run(ui::Reporter& ui);
   void clear() { m_actions.clear(); }
+  bool empty() const { return m_actions.empty(); }
+  // What the pending actions would undo, newest first ("remove node mk, remove network mk").
+  std::string describe() const;
 
 private:
   struct Action {
@@ -45,15 +49,40 @@ struct StartContext {
   driver::State node_state = driver::State::nonexistent; // of the primary node before this run
   std::unique_ptr<exec::Runner> node{};                  // commands in the primary node, once it runs
   Rollback rollback{};
-  k8s::Version version{};                 // the cluster's Kubernetes version (when it has Kubernetes)
-  mirror::Plan plan{};                    // what this cluster may fetch (when it has Kubernetes)
-  std::filesystem::path host_binaries{};  // kubeadm, kubelet, kubectl on the host, once downloaded
-  std::filesystem::path preload{};        // the preload tarball on the host, when one is used for a new node
-  bool control_plane_initialized = false; // kubeadm init already ran in the node before this run
-  kube::NodeFilesParams node_files{};     // filled by the runtime step, used by the steps after it
+  k8s::Version version{};                // the cluster's Kubernetes version (when it has Kubernetes)
+  mirror::Plan plan{};                   // what this cluster may fetch (when it has Kubernetes)
+  std::filesystem::path host_binaries{}; // kubeadm, kubelet, kubectl on the host, once downloaded
+  std::filesystem::path preload{};       // the preload tarball on the host, when one is used for a new node
+  bool existed = false; // the profile existed before this run: its nodes are restarted, never recreated
+  // kubeadm init completed in the node before this run (or, for an older profile, probably did: then
+  // confirm_control_plane is set and the start confirms it through the API server)
+  bool control_plane_initialized = false;
+  bool confirm_control_plane = false;
+  kube::NodeFilesParams node_files{}; // filled by the runtime step, used by the steps after it
 
   config::NodeConfig& primary() { return config.nodes.front(); }
   Status save() { return env.store.save(config); }
+};
+
+// Runs the rollback when it goes out of scope, on every exit path (error, exception, interrupt), unless the
+// work was committed.
+class RollbackGuard {
+public:
+  RollbackGuard(Rollback& rollback, ui::Reporter& ui) : m_rollback(rollback), m_ui(ui) {}
+  ~RollbackGuard() {
+    if (!m_committed) m_rollback.run(m_ui);
+  }
+  RollbackGuard(const RollbackGuard&) = delete;
+  RollbackGuard& operator=(const RollbackGuard&) = delete;
+  void commit() {
+    m_committed = true;
+    m_rollback.clear();
+  }
+
+private:
+  Rollback& m_rollback;
+  ui::Reporter& m_ui;
+  bool m_committed = false;
 };
 
 // One titled step of `mk start`.
@@ -64,8 +93,8 @@ public:
   virtual Status run(StartContext& context) = 0;
 };
 
-// Runs `steps` in order under the reporter; stops at the first failure and returns it (annotated with the
-// step).
+// Runs `steps` in order under the reporter; stops at the first failure and returns it. An exception thrown
+// inside a step becomes an error naming the step; an interrupt stops the run before the next step.
 Status run_steps(const std::vector<std::unique_ptr<Step>>& steps, StartContext& context);
 
 } // namespace mk::cluster

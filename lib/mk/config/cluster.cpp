@@ -34,7 +34,8 @@ std::string to_json_text(const ClusterConfig& c) {
   json nodes = json::array();
   for (const auto& node : c.nodes)
     nodes.push_back(to_json(node));
-  json document = {{"name", c.name},
+  json document = {{"schema_version", c.schema_version},
+                   {"name", c.name},
                    {"driver", c.driver},
                    {"base_image", c.base_image},
                    {"cpus", c.cpus},
@@ -60,6 +61,13 @@ Result<ClusterConfig> cluster_from_json_text(std::string_view text) {
     auto document = json::parse(text);
     if (!document.is_object()) return fail(ErrorCode::failure, "the profile is not a JSON object");
     ClusterConfig c;
+    c.schema_version = 1; // files without the field predate it
+    read(document, "schema_version", c.schema_version);
+    if (c.schema_version < 1 || c.schema_version > k_schema_version)
+      return fail(ErrorCode::failure,
+                  fmt::format("the profile has format version {}; this mk reads versions 1 to {} (a newer mk "
+                              "wrote it?)",
+                              c.schema_version, k_schema_version));
     read(document, "name", c.name);
     read(document, "driver", c.driver);
     read(document, "base_image", c.base_image);

@@ -30,7 +30,8 @@ struct KubernetesConfig {
   std::string binary_mirror;        // replaces the official release host for kubeadm/kubelet/kubectl
   std::string preload_mirror;       // replaces the preload bucket
   std::string image_mirror_country; // the mirror country whose sources the cluster uses, or empty
-  bool initialized = false;         // kubeadm init completed on the primary node
+  bool initialized =
+      false; // kubeadm init completed on the primary node (informative: the node's marker decides)
   int apiserver_port = 8443;
   std::string service_cidr = "10.96.0.0/12";
   std::string pod_cidr = "10.244.0.0/16";
@@ -38,9 +39,17 @@ struct KubernetesConfig {
   bool operator==(const KubernetesConfig&) const = default;
 };
 
+// The version of the profile format this mk writes. 1: profiles from before the field existed (their nodes
+// carry no completion marker, see cluster/control_plane.hpp); 2: the node records whether kubeadm init
+// completed.
+inline constexpr int k_schema_version = 2;
+
 // A profile: everything mk needs to recreate, restart or describe a cluster. Stored as
 // MK_HOME/profiles/<name>/config.json.
 struct ClusterConfig {
+  // The format the profile was read in (older files are migrated on load, but keep their version until the
+  // start that upgrades them has checked the node: see cluster/control_plane.hpp); new profiles: current.
+  int schema_version = k_schema_version;
   std::string name;
   std::string driver;
   std::string base_image;
@@ -64,7 +73,8 @@ struct ClusterConfig {
 
 // The profile as JSON text (stable key order, 2-space indent).
 std::string to_json_text(const ClusterConfig& config);
-// Parses a profile; config error with the reason when the text is not a valid profile.
+// Parses a profile, migrating older formats; an error with the reason when the text is not a valid profile or
+// was written by a newer mk.
 Result<ClusterConfig> cluster_from_json_text(std::string_view text);
 
 // The name of node `index` (0-based) of `profile`: the profile name, then <profile>-m02, <profile>-m03, ...

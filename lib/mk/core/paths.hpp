@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 #include <string_view>
 
 namespace mk::core {
@@ -18,6 +19,9 @@ public:
   static Paths from_environment();
 
   const std::filesystem::path& home() const { return m_home; }
+  // A stable id of this MK_HOME (a hash of its absolute path): every engine object mk creates carries it, so
+  // that one MK_HOME never removes what another created.
+  std::string owner_id() const;
   std::filesystem::path profiles_dir() const { return m_home / "profiles"; }
   std::filesystem::path profile_dir(std::string_view profile) const { return profiles_dir() / profile; }
   std::filesystem::path profile_config(std::string_view profile) const {

@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -45,6 +46,9 @@ struct NodeSpec {
   std::vector<int> ports; // container ports published on 127.0.0.1 with engine-chosen host ports
   std::string
       preload; // a host tarball (tar.lz4) extracted into the node's /var before its first boot, or empty
+  // The node belongs to an existing profile: a /var left by its removed container is its data and is reused.
+  // Otherwise a /var of this MK_HOME is a leftover of a run that never completed and is replaced.
+  bool reuse_data = false;
 };
 
 // A node as inspected now.
@@ -75,19 +79,28 @@ public:
   virtual Status load_image(const std::filesystem::path& path) = 0;
   // Removes the network when no container uses it any more; fine when it does not exist.
   virtual Status remove_network(std::string_view name) = 0;
-  // Creates and starts the node (volume + container). On failure nothing of it is left.
-  virtual Status create_node(const NodeSpec& spec) = 0;
+  // Creates and starts the node (container + its persistent /var). A /var that survived its container (made
+  // by this MK_HOME) is reused, and then no preload is extracted; returns whether it was reused. A name taken
+  // by anything else (not mk's, or another MK_HOME's) is a conflict. On failure nothing this call made is
+  // left.
+  virtual Result<bool> create_node(const NodeSpec& spec) = 0;
   virtual Status start_node(std::string_view node) = 0;
   // Shuts the node down cleanly (its init system stops the services); fine when already stopped.
   virtual Status stop_node(std::string_view node) = 0;
-  // Removes the node's container and volume; fine when they do not exist.
-  virtual Status remove_node(std::string_view node) = 0;
+  // Removes the node's container and, unless `keep_data`, its volume; fine when they do not exist. Objects
+  // another MK_HOME created are left alone.
+  virtual Status remove_node(std::string_view node, bool keep_data = false) = 0;
+  // The content of `path` (under /var, which outlives the container) in the node's persistent data, whether
+  // the node runs, is stopped or only its data is left (then read with `image`); nullopt when the file or the
+  // data does not exist.
+  virtual Result<std::optional<std::string>> read_node_data(std::string_view node, std::string_view image,
+                                                            const std::string& path) = 0;
   virtual Result<NodeInfo> inspect_node(std::string_view node) = 0;
   // The last lines the node printed (its console), for error messages.
   virtual std::string node_logs(std::string_view node, int lines) = 0;
   // A runner executing commands inside the running node.
   virtual std::unique_ptr<exec::Runner> node_runner(std::string_view node) = 0;
-  // Removes every container, volume and network mk created on this engine, whatever its profile
+  // Removes every container, volume and network this MK_HOME created on this engine, whatever its profile
   // (`mk delete --all`).
   virtual Status remove_everything_created() = 0;
 };
@@ -99,7 +112,8 @@ struct DriverInfo {
   int priority; // higher is preferred by auto-detection
   // Whether the driver's tooling is installed (cheap; no engine round trip).
   bool (*installed)();
-  std::unique_ptr<Driver> (*make)(exec::Runner& host, const core::Log& log);
+  // `owner`: the MK_HOME's id (core::Paths::owner_id) that labels what the driver creates.
+  std::unique_ptr<Driver> (*make)(exec::Runner& host, const core::Log& log, const std::string& owner);
 };
 
 } // namespace mk::driver

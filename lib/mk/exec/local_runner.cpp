@@ -2,20 +2,39 @@
 #include "mk/exec/local_runner.hpp"
 
 #include "mk/core/fs.hpp"
+#include "mk/core/interrupt.hpp"
 #include "mk/core/strings.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/process.hpp>
+#include <boost/process/extend.hpp>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <fmt/format.h>
+#include <functional>
 #include <future>
 #include <unistd.h>
 
 namespace mk::exec {
 
 namespace bp = boost::process;
+using namespace std::chrono_literals;
+
+namespace {
+// How long a child asked to stop (SIGTERM to its process group) may take before it is killed.
+constexpr auto k_stop_grace = 5s;
+// How often a running child checks whether mk was interrupted.
+constexpr auto k_interrupt_poll = 50ms;
+
+// Signals the child's process group (it leads one: see run()); the child itself when the group is not there
+// yet.
+void signal_group(pid_t pid, int signal) {
+  if (pid <= 0) return;
+  if (::kill(-pid, signal) != 0) ::kill(pid, signal);
+}
+} // namespace
 
 std::string find_program(std::string_view program) {
   if (program.find('/') != std::string_view::npos)
@@ -40,39 +59,66 @@ Result<RunResult> LocalRunner::run(const Command& command) {
   boost::asio::io_context io;
   std::future<std::string> out;
   std::future<std::string> err;
-  boost::asio::steady_timer timer(io);
-  bool timed_out = false;
+  boost::asio::steady_timer deadline(io);
+  boost::asio::steady_timer poll(io);
+  boost::asio::steady_timer grace(io);
+  enum class Stop { none, timeout, interrupt } stopped = Stop::none;
+  bool exited = false;
   int exit_code = -1;
   auto on_exit = bp::on_exit([&](int code, const std::error_code&) {
     exit_code = code;
-    timer.cancel();
+    exited = true;
+    deadline.cancel();
+    poll.cancel();
+    grace.cancel();
   });
+  // the child leads its own process group: a terminal's Ctrl-C reaches mk alone, which stops the child itself
+  // (SIGTERM, then SIGKILL after a grace period) and then undoes its work without its commands being killed
+  auto own_group = bp::extend::on_exec_setup([](auto&) { ::setpgid(0, 0); });
   auto start = std::chrono::steady_clock::now();
   bp::child child;
   try {
     if (!command.input_file.empty()) {
       child = bp::child(program, bp::args(args), bp::std_in<command.input_file.string(), bp::std_out> out,
-                        bp::std_err > err, environment, io, on_exit);
+                        bp::std_err > err, environment, io, on_exit, own_group);
     } else if (!command.input.empty()) {
       child =
           bp::child(program, bp::args(args), bp::std_in<boost::asio::buffer(command.input), bp::std_out> out,
-                    bp::std_err > err, environment, io, on_exit);
+                    bp::std_err > err, environment, io, on_exit, own_group);
     } else {
       child = bp::child(program, bp::args(args), bp::std_in<bp::null, bp::std_out> out, bp::std_err > err,
-                        environment, io, on_exit);
+                        environment, io, on_exit, own_group);
     }
   } catch (const bp::process_error& e) {
     return fail(ErrorCode::failure, fmt::format("cannot run {}: {}", command.argv.front(), e.what()));
   }
+  auto pid = child.id();
+  auto stop_child = [&](Stop why) {
+    if (exited || stopped != Stop::none) return;
+    stopped = why;
+    signal_group(pid, SIGTERM);
+    grace.expires_after(k_stop_grace);
+    grace.async_wait([&](const boost::system::error_code& ec) {
+      if (!ec && !exited) signal_group(pid, SIGKILL);
+    });
+  };
   if (command.timeout.count() > 0) {
-    timer.expires_after(command.timeout);
-    timer.async_wait([&](const boost::system::error_code& ec) {
-      if (ec) return;
-      timed_out = true;
-      std::error_code ignored;
-      child.terminate(ignored);
+    deadline.expires_after(command.timeout);
+    deadline.async_wait([&](const boost::system::error_code& ec) {
+      if (!ec) stop_child(Stop::timeout);
     });
   }
+  std::function<void(const boost::system::error_code&)> check_interrupt =
+      [&](const boost::system::error_code& ec) {
+        if (ec || exited) return;
+        if (core::stop_requested()) {
+          stop_child(Stop::interrupt);
+          return;
+        }
+        poll.expires_after(k_interrupt_poll);
+        poll.async_wait(check_interrupt);
+      };
+  check_interrupt({});
   io.run();
   std::error_code ignored;
   if (child.valid() && child.running(ignored)) child.wait(ignored);
@@ -86,7 +132,15 @@ Result<RunResult> LocalRunner::run(const Command& command) {
     if (!result.out.empty()) m_log.write(2, core::indent(result.out, "  out| "));
     if (!result.err.empty()) m_log.write(2, core::indent(result.err, "  err| "));
   }
-  if (timed_out) {
+  if (stopped == Stop::interrupt) {
+    Error error{ErrorCode::interrupted,
+                fmt::format("{} was stopped: mk was interrupted", command.argv.front()),
+                {},
+                core::CommandFailure{result.argv, result.exit_code, result.out, result.err},
+                {}};
+    return fail(std::move(error));
+  }
+  if (stopped == Stop::timeout) {
     Error error{
         ErrorCode::timeout,
         fmt::format("{} did not finish within {} s", command.argv.front(), command.timeout.count() / 1000.0),

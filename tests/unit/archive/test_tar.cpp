@@ -27,3 +27,15 @@ TEST_CASE("write_tar_file writes files from memory and from disk", "[archive]") 
     CHECK_FALSE(fs::exists(work / "out" / "image.tar.download"));
   }
 }
+
+TEST_CASE("one member of an in-memory tar stream can be read", "[archive]") {
+  auto tar = mk::archive::make_tar({{"control-plane-initialized", "v1.20.2\n", 0644}, {"other", "x", 0644}});
+  REQUIRE(tar);
+  auto found = mk::archive::read_tar_member(*tar, "control-plane-initialized");
+  REQUIRE(found);
+  CHECK(*found == std::optional<std::string>("v1.20.2\n"));
+  auto missing = mk::archive::read_tar_member(*tar, "nothing");
+  REQUIRE(missing);
+  CHECK_FALSE(missing->has_value());
+  CHECK_FALSE(mk::archive::read_tar_member("not a tar stream at all", "x"));
+}

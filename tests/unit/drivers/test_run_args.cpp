@@ -26,7 +26,7 @@ const drivers::oci::Engine k_docker{"docker", {"systempaths=unconfined"}};
 
 TEST_CASE("without --privileged the node gets the explicit capability set and a private cgroup namespace",
           "[drivers]") {
-  auto args = drivers::oci::create_arguments(k_docker, spec(), Security::explicit_caps, false,
+  auto args = drivers::oci::create_arguments(k_docker, spec(), {}, Security::explicit_caps, false,
                                              {"/usr/local/bin/entrypoint", "/sbin/init"});
   CHECK_FALSE(has(args, "--privileged"));
   CHECK(has(args, "--cgroupns=private"));
@@ -45,7 +45,8 @@ TEST_CASE("without --privileged the node gets the explicit capability set and a 
 }
 
 TEST_CASE("with --privileged the cgroup namespace stays private (never the host's)", "[drivers]") {
-  auto args = drivers::oci::create_arguments(k_docker, spec(), Security::privileged, false, {"/sbin/init"});
+  auto args =
+      drivers::oci::create_arguments(k_docker, spec(), {}, Security::privileged, false, {"/sbin/init"});
   CHECK(has(args, "--privileged"));
   CHECK(has(args, "--cgroupns=private"));
   CHECK_FALSE(has(args, "--cap-add=ALL"));
@@ -54,8 +55,9 @@ TEST_CASE("with --privileged the cgroup namespace stays private (never the host'
 
 TEST_CASE("node containers publish ports on 127.0.0.1 only, with labels, volume, network and limits",
           "[drivers]") {
-  auto args = drivers::oci::create_arguments(k_docker, spec(), Security::explicit_caps, false,
-                                             {"/usr/local/bin/entrypoint", "/sbin/init"});
+  auto args = drivers::oci::create_arguments(
+      k_docker, spec(), drivers::oci::object_labels("dev", "dev", "0123abcd"), Security::explicit_caps, false,
+      {"/usr/local/bin/entrypoint", "/sbin/init"});
   for (int port : {22, 8443, 2376, 5000, 32443})
     CHECK(has(args, "--publish=127.0.0.1::" + std::to_string(port)));
   for (const auto& a : args)
@@ -63,6 +65,7 @@ TEST_CASE("node containers publish ports on 127.0.0.1 only, with labels, volume,
   CHECK(has_pair(args, "--label", "created_by.mk=true"));
   CHECK(has_pair(args, "--label", "name.mk=dev"));
   CHECK(has_pair(args, "--label", "cluster.mk=dev"));
+  CHECK(has_pair(args, "--label", "home.mk=0123abcd"));
   CHECK(has_pair(args, "--hostname", "dev"));
   CHECK(has_pair(args, "--volume", "dev:/var"));
   CHECK(has_pair(args, "--network", "dev"));
@@ -76,19 +79,20 @@ TEST_CASE("node containers publish ports on 127.0.0.1 only, with labels, volume,
   CHECK(args[args.size() - 3] == "mk-local/node:1");
   CHECK(args[args.size() - 2] == "/usr/local/bin/entrypoint");
   CHECK(args.back() == "/sbin/init");
-  auto with_modules = drivers::oci::create_arguments(k_docker, spec(), Security::explicit_caps, true, {});
+  auto with_modules = drivers::oci::create_arguments(k_docker, spec(), {}, Security::explicit_caps, true, {});
   CHECK(has_pair(with_modules, "--volume", "/lib/modules:/lib/modules:ro"));
   auto unlimited = spec();
   unlimited.cpus = 0;
   unlimited.memory_mb = 0;
-  auto free_args = drivers::oci::create_arguments(k_docker, unlimited, Security::explicit_caps, false, {});
+  auto free_args =
+      drivers::oci::create_arguments(k_docker, unlimited, {}, Security::explicit_caps, false, {});
   for (const auto& a : free_args)
     CHECK((a.rfind("--memory", 0) != 0 && a.rfind("--cpus", 0) != 0));
 }
 
 TEST_CASE("podman uses its own option to unmask /proc", "[drivers]") {
   drivers::oci::Engine podman{"podman", {"unmask=ALL"}};
-  auto args = drivers::oci::create_arguments(podman, spec(), Security::explicit_caps, false, {});
+  auto args = drivers::oci::create_arguments(podman, spec(), {}, Security::explicit_caps, false, {});
   CHECK(has_pair(args, "--security-opt", "unmask=ALL"));
   CHECK_FALSE(has_pair(args, "--security-opt", "systempaths=unconfined"));
 }

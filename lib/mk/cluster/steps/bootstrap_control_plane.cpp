@@ -1,10 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "mk/cluster/control_plane.hpp"
 #include "mk/cluster/steps/steps.hpp"
 #include "mk/core/strings.hpp"
 
 #include <fmt/format.h>
 
 namespace mk::cluster::steps {
+
+Status mark_control_plane_completed(StartContext& context) {
+  MK_TRY(context.node->write_file(k_init_marker, context.version.to_string() + "\n", 0644));
+  context.config.kubernetes.initialized = true;
+  context.config.schema_version = config::k_schema_version;
+  context.control_plane_initialized = true;
+  return context.save();
+}
 
 using namespace std::chrono_literals;
 
@@ -21,6 +30,39 @@ constexpr const char* k_ignored_preflight_errors =
     "Port-10250,Swap,NumCPU,Mem,SystemVerification,FileContent--proc-sys-net-bridge-bridge-nf-call-iptables,"
     "ImagePull";
 
+// `kubeadm <args> --config <kubeadm config>` with the cluster's binaries first on PATH.
+exec::Command kubeadm(const StartContext& context, std::vector<std::string> args,
+                      std::chrono::milliseconds timeout) {
+  auto path =
+      kube::binaries_dir(context.version) + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  exec::Command command{{"env", "PATH=" + path, "kubeadm"}, {}, {}, timeout, {}};
+  command.argv.insert(command.argv.end(), args.begin(), args.end());
+  command.argv.insert(command.argv.end(), {"--config", kube::k_kubeadm_config});
+  return command;
+}
+
+// Brings back a completed control plane. When the node's container was made again over its surviving /var
+// (etcd data and certificates are there), the files kubeadm keeps in /etc are regenerated first.
+Status restart_control_plane(StartContext& context) {
+  auto& node = *context.node;
+  auto present = MK_TRY(node.run({{"test", "-f", kube::k_admin_kubeconfig}, {}, {}, 10s, {}}));
+  if (!present.ok()) {
+    context.env.ui.step_progress("regenerating the control plane's configuration from the node's data");
+    for (auto phase : {std::vector<std::string>{"certs", "all"},
+                       {"kubeconfig", "all"},
+                       {"kubelet-start"},
+                       {"control-plane", "all"},
+                       {"etcd", "local"}}) {
+      std::vector<std::string> args = {"init", "phase"};
+      args.insert(args.end(), phase.begin(), phase.end());
+      MK_TRY(exec::run_checked(node, kubeadm(context, args, 2min), ErrorCode::kubernetes_failed));
+    }
+  }
+  MK_TRY(
+      exec::run_checked(node, {{"systemctl", "start", "kubelet"}, {}, {}, 60s, {}}, ErrorCode::node_failed));
+  return {};
+}
+
 class BootstrapControlPlane final : public Step {
 public:
   std::string title(const StartContext& context) const override {
@@ -30,19 +72,9 @@ public:
 
   Status run(StartContext& context) override {
     auto& node = *context.node;
-    if (context.control_plane_initialized) {
-      MK_TRY(exec::run_checked(node, {{"systemctl", "start", "kubelet"}, {}, {}, 60s, {}},
-                               ErrorCode::node_failed));
-      return {};
-    }
-    auto path =
-        kube::binaries_dir(context.version) + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-    exec::Command init{{"env", "PATH=" + path, "kubeadm", "init", "--config", kube::k_kubeadm_config,
-                        std::string("--ignore-preflight-errors=") + k_ignored_preflight_errors},
-                       {},
-                       {},
-                       10min,
-                       {}};
+    if (context.control_plane_initialized) return restart_control_plane(context);
+    auto init = kubeadm(
+        context, {"init", std::string("--ignore-preflight-errors=") + k_ignored_preflight_errors}, 10min);
     auto result = MK_TRY(node.run(init));
     if (!result.ok()) {
       auto kubelet =
@@ -55,14 +87,47 @@ public:
                       context.config.name);
       return fail(std::move(error));
     }
-    context.config.kubernetes.initialized = true;
-    return context.save();
+    return mark_control_plane_completed(context);
+  }
+};
+
+// For a profile from before the completion marker: the restarted control plane is confirmed through the API
+// server (kubeadm uploads its ConfigMap at the very end of init), then marked.
+class ConfirmControlPlane final : public Step {
+public:
+  std::string title(const StartContext&) const override {
+    return "Confirming the control plane of an older profile";
+  }
+
+  Status run(StartContext& context) override {
+    auto& node = *context.node;
+    exec::Command get{{kube::binaries_dir(context.version) + "/kubectl", "--kubeconfig",
+                       kube::k_admin_kubeconfig, "-n", "kube-system", "get", "configmap", "kubeadm-config",
+                       "-o", "name"},
+                      {},
+                      {},
+                      60s,
+                      {}};
+    auto result = MK_TRY(node.run(get));
+    if (!result.ok())
+      return fail(
+          exec::command_error(result,
+                              fmt::format("the control plane of node {} was never completed (kubeadm's "
+                                          "configuration is not in the cluster)",
+                                          context.primary().name),
+                              ErrorCode::kubernetes_failed)
+              .with_advice(recreate_advice(context.config.name)));
+    return mark_control_plane_completed(context);
   }
 };
 } // namespace
 
 std::unique_ptr<Step> bootstrap_control_plane() {
   return std::make_unique<BootstrapControlPlane>();
+}
+
+std::unique_ptr<Step> confirm_control_plane() {
+  return std::make_unique<ConfirmControlPlane>();
 }
 
 } // namespace mk::cluster::steps

@@ -41,22 +41,28 @@ public:
                           config.cpus,
                           config.memory_mb,
                           published_ports(config.kubernetes.apiserver_port),
-                          context.preload.string()};
+                          context.preload.string(),
+                          context.existed};
     auto machine_dir = context.env.paths.machine_dir(node.name);
     auto& driver = context.driver;
-    MK_TRY(core::ensure_directory(machine_dir, 0700));
-    context.rollback.push(fmt::format("remove {}", machine_dir.string()), [machine_dir]() -> Status {
-      std::error_code ec;
-      std::filesystem::remove_all(machine_dir, ec);
-      return {};
-    });
+    if (!std::filesystem::exists(machine_dir)) {
+      MK_TRY(core::ensure_directory(machine_dir, 0700));
+      context.rollback.push(fmt::format("remove {}", machine_dir.string()), [machine_dir]() -> Status {
+        std::error_code ec;
+        std::filesystem::remove_all(machine_dir, ec);
+        return {};
+      });
+    }
     nlohmann::json machine = {
         {"driver", std::string(driver.name())}, {"container", node.name}, {"image", config.base_image}};
     MK_TRY(core::write_file_atomic(machine_dir / "config.json", machine.dump(2) + "\n", 0600));
-    // on failure the driver removes its own part; on success a later failure must remove the node
-    MK_TRY(driver.create_node(spec));
-    context.rollback.push(fmt::format("remove node {}", node.name),
-                          [&driver, name = node.name] { return driver.remove_node(name); });
+    // on failure the driver removes its own part; on success a later failure must remove the node, but never
+    // the data of an existing node whose container was gone
+    bool reused = MK_TRY(driver.create_node(spec));
+    if (reused) context.env.ui.step_progress(fmt::format("reusing the data of node {}", node.name));
+    context.rollback.push(reused ? fmt::format("remove the new container of node {}", node.name)
+                                 : fmt::format("remove node {}", node.name),
+                          [&driver, name = node.name, reused] { return driver.remove_node(name, reused); });
     return {};
   }
 };

@@ -120,8 +120,6 @@ public:
                              ErrorCode::node_failed));
     // the control-plane name and the kernel-setting guard, before kubeadm looks at the node
     MK_TRY(exec::run_checked(node, {{kube::k_kubelet_prep}, {}, {}, 30s, {}}, ErrorCode::node_failed));
-    auto state = MK_TRY(node.run({{"test", "-f", kube::k_admin_kubeconfig}, {}, {}, 10s, {}}));
-    context.control_plane_initialized = state.ok();
     return {};
   }
 };

@@ -21,11 +21,15 @@ std::unique_ptr<Step> configure_runtime();  // containerd for Kubernetes, enable
 std::unique_ptr<Step> install_kubernetes(); // binaries, certificates, kubelet unit, CNI, kubeadm config
 std::unique_ptr<Step> pull_images();        // control-plane images present in the node's containerd
 std::unique_ptr<Step>
-bootstrap_control_plane();                   // kubeadm init, or the kubelet started on an initialised node
-std::unique_ptr<Step> wait_for_apiserver();  // /healthz answers ok and /version is the version asked for
-std::unique_ptr<Step> wait_for_node_ready(); // the node reports Ready and workloads can be created
-std::unique_ptr<Step> enable_addons();       // default addons applied with the in-node kubectl
-std::unique_ptr<Step> update_kubeconfig();   // the profile's cluster, user and context on the host
+bootstrap_control_plane();                     // kubeadm init, or the kubelet started on an initialised node
+std::unique_ptr<Step> wait_for_apiserver();    // /healthz answers ok and /version is the version asked for
+std::unique_ptr<Step> confirm_control_plane(); // an older profile's control plane is confirmed, then marked
+std::unique_ptr<Step> wait_for_node_ready();   // the node reports Ready and workloads can be created
+std::unique_ptr<Step> enable_addons();         // default addons applied with the in-node kubectl
+std::unique_ptr<Step> update_kubeconfig();     // the profile's cluster, user and context on the host
+
+// Records in the node (and the profile) that kubeadm init completed there (see cluster/control_plane.hpp).
+Status mark_control_plane_completed(StartContext& context);
 
 // The node ports published on 127.0.0.1: ssh, the API server, docker, a registry, the auto-pause proxy.
 std::vector<int> published_ports(int apiserver_port);

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "mk/exec/runner.hpp"
+
+#include <string>
+#include <vector>
+
+// Commands mk runs inside a node are tracked there, so that one mk leaves running (a `docker exec` client does
+// not pass signals on, and a killed mk cannot stop anything) can be found and stopped: each runs with the
+// environment variable MK_EXEC=<token> and its pid in /run/mk/exec/<token>, where the token is
+// "<pid of the mk process on the host>.<sequence>".
+namespace mk::exec {
+
+// A token for the next command of this mk process.
+std::string new_command_token();
+
+// `argv` wrapped so that it records itself under `token` and then becomes `argv` (same pid).
+std::vector<std::string> tracked_argv(const std::string& token, const std::vector<std::string>& argv);
+
+// Stops the tracked commands with these tokens that still run in the node (SIGTERM, SIGKILL after 5 s) and
+// forgets them. `node` runs commands in the node.
+Status stop_tracked_commands(Runner& node, const std::vector<std::string>& tokens);
+
+// Stops every tracked command whose mk process is gone (left running by an mk that was killed); returns the
+// tokens it stopped or forgot.
+Result<std::vector<std::string>> stop_orphaned_commands(Runner& node);
+
+// The tokens of a listing of /run/mk/exec whose mk process no longer runs on this host.
+std::vector<std::string> orphaned_tokens(const std::string& listing);
+
+} // namespace mk::exec
