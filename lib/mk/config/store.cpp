@@ -38,7 +38,11 @@ Result<std::optional<ClusterConfig>> ProfileStore::load(std::string_view name) c
   auto config = cluster_from_json_text(*text);
   if (!config) return fail(std::move(config).error().wrap(fmt::format("reading {}", file.string())));
   if (auto names = check_names(*config, name); !names)
-    return fail(std::move(names).error().wrap(fmt::format("reading {}", file.string())));
+    return fail(std::move(names)
+                    .error()
+                    .wrap(fmt::format("reading {}", file.string()))
+                    .with_advice(fmt::format("mk did not write this profile; correct or remove {}",
+                                             m_paths.profile_dir(name).string())));
   return std::optional<ClusterConfig>(std::move(*config));
 }
 

@@ -80,6 +80,7 @@ TEST_CASE("a profile whose node names are not its own is refused, on load and on
       REQUIRE_FALSE(loaded);
       CHECK(loaded.error().code == ErrorCode::failure);
       CHECK_THAT(loaded.error().summary(), Catch::Contains(store.paths().profile_config("dev").string()));
+      CHECK_THAT(loaded.error().advice, Catch::Contains(store.paths().profile_dir("dev").string()));
     }
   }
 
