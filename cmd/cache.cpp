@@ -44,8 +44,11 @@ Result<int> run_cache_export(App& app) {
 }
 
 Result<int> run_cache_import(App& app) {
+  // an archive that is not a valid export is refused before anything else happens
+  auto manifest = MK_TRY(cluster::read_export_manifest(app.invocation().file));
   auto* driver = MK_TRY(available_driver(app));
-  app.env().ui.step_started(fmt::format("Importing {}", app.invocation().file));
+  app.env().ui.step_started(
+      fmt::format("Importing Kubernetes {} from {}", manifest.version, app.invocation().file));
   auto imported = cluster::import_cache(app.env(), *driver, app.invocation().file);
   app.env().ui.step_finished(imported.has_value());
   if (!imported) return fail(std::move(imported).error());

@@ -2,6 +2,7 @@
 // mk's entry point: parses the command line, runs one command, and is the only place that turns an error into
 // output on stderr and an exit code.
 #include "cmd/app.hpp"
+#include "mk/config/validate.hpp"
 #include "mk/core/interrupt.hpp"
 #include "mk/core/strings.hpp"
 #include "mk/exec/runner.hpp"
@@ -29,6 +30,9 @@ void print_error(const Error& error) {
 
 Result<int> dispatch(cmd::App& app) {
   const auto& command = app.invocation().command;
+  // -p becomes paths, lock files and engine object names: checked once, before any command touches them.
+  bool ignores_profile = command == "profile list" || (command == "delete" && app.invocation().all);
+  if (!ignores_profile) MK_TRY(config::validate_profile_name(app.invocation().profile));
   if (command == "start") return cmd::run_start(app);
   if (command == "stop") return cmd::run_stop(app);
   if (command == "delete") return cmd::run_delete(app);

@@ -5,8 +5,13 @@
 #include "mk/cluster/image_cache.hpp"
 #include "mk/cluster/preload.hpp"
 #include "mk/core/fs.hpp"
+#include "mk/k8s/version.hpp"
 
+#include <algorithm>
+#include <archive.h>
+#include <archive_entry.h>
 #include <fmt/format.h>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 namespace mk::cluster {
@@ -46,6 +51,51 @@ Result<VersionCache> load(const core::Paths& paths, std::string_view version) {
   return from_json(document);
 }
 
+// Whether `relative` names a file inside the cache directory: a relative path of plain components (none is
+// empty, "." or "..").
+bool stays_inside_cache(std::string_view relative) {
+  if (relative.empty() || relative.starts_with('/')) return false;
+  size_t start = 0;
+  while (start <= relative.size()) {
+    auto end = std::min(relative.find('/', start), relative.size());
+    auto component = relative.substr(start, end - start);
+    if (component.empty() || component == "." || component == "..") return false;
+    start = end + 1;
+  }
+  return true;
+}
+
+// The manifest text of the export `file`, read from the archive without extracting anything.
+Result<std::string> read_manifest_text(const fs::path& file) {
+  constexpr la_int64_t k_max_manifest_bytes = 16 << 20;
+  struct ReadArchiveDeleter {
+    void operator()(struct archive* a) const { archive_read_free(a); }
+  };
+  std::unique_ptr<struct archive, ReadArchiveDeleter> reader(archive_read_new());
+  archive_read_support_format_tar(reader.get());
+  archive_read_support_filter_all(reader.get());
+  if (archive_read_open_filename(reader.get(), file.c_str(), 1 << 16) != ARCHIVE_OK)
+    return fail(ErrorCode::failure,
+                fmt::format("cannot read {}: {}", file.string(), archive_error_string(reader.get())));
+  archive_entry* entry = nullptr;
+  while (archive_read_next_header(reader.get(), &entry) == ARCHIVE_OK) {
+    if (archive_entry_filetype(entry) != AE_IFREG ||
+        archive_entry_pathname(entry) != std::string_view(k_manifest_name))
+      continue;
+    if (archive_entry_size(entry) > k_max_manifest_bytes) break;
+    std::string text(static_cast<size_t>(archive_entry_size(entry)), '\0');
+    size_t filled = 0;
+    la_ssize_t n = 0;
+    while (filled < text.size() &&
+           (n = archive_read_data(reader.get(), text.data() + filled, text.size() - filled)) > 0)
+      filled += static_cast<size_t>(n);
+    if (filled != text.size()) break;
+    return text;
+  }
+  return fail(ErrorCode::usage,
+              fmt::format("{} is not a cache exported by mk (no valid {})", file.string(), k_manifest_name));
+}
+
 Status merge_record(const core::Paths& paths, const VersionCache& added) {
   auto lock = MK_TRY(core::FileLock::acquire(paths.locks_dir() / "cache-record.lock", 1min, [] {}));
   auto cache = MK_TRY(load(paths, added.version));
@@ -54,6 +104,32 @@ Status merge_record(const core::Paths& paths, const VersionCache& added) {
   return core::write_file_atomic(record_path(paths, added.version), to_json(cache).dump(2) + "\n");
 }
 } // namespace
+
+Result<VersionCache> read_export_manifest(const fs::path& file) {
+  auto text = MK_TRY(read_manifest_text(file));
+  auto invalid = [&](std::string_view why) {
+    return fail(ErrorCode::usage, fmt::format("{} is not a valid cache export: {}", file.string(), why));
+  };
+  auto document = json::parse(text, nullptr, false);
+  if (document.is_discarded() || !document.is_object() || document.value("format", json()) != 1)
+    return invalid(fmt::format("its {} is not format 1", k_manifest_name));
+  auto field = [&](const char* name) { return document.value(name, json()); };
+  auto base_image = document.value("base_image", json(""));
+  if (!field("version").is_string() || !base_image.is_string() || !field("files").is_array())
+    return invalid(fmt::format("its {} lacks a version or a list of files", k_manifest_name));
+  VersionCache cache{field("version").get<std::string>(), base_image.get<std::string>(), {}};
+  auto version = k8s::parse_version(cache.version);
+  if (!version || version->to_string() != cache.version)
+    return invalid(fmt::format("version \"{}\" is not of the form vX.Y.Z", cache.version));
+  for (const auto& entry : field("files")) {
+    if (!entry.is_string()) return invalid("a file name is not a string");
+    auto relative = entry.get<std::string>();
+    if (!stays_inside_cache(relative))
+      return invalid(fmt::format("file \"{}\" would be written outside the cache directory", relative));
+    cache.files.insert(std::move(relative));
+  }
+  return cache;
+}
 
 Status record_cached(const core::Paths& paths, const std::string& version, const std::string& base_image,
                      const std::vector<fs::path>& files) {
@@ -135,6 +211,7 @@ Status export_cache(Env& env, driver::Driver& driver, const std::string& version
 }
 
 Result<std::string> import_cache(Env& env, driver::Driver& driver, const fs::path& file) {
+  auto cache = MK_TRY(read_export_manifest(file));
   auto staging = env.paths.cache_dir() / "import.tmp";
   std::error_code ec;
   fs::remove_all(staging, ec);
@@ -144,14 +221,6 @@ Result<std::string> import_cache(Env& env, driver::Driver& driver, const fs::pat
     cleanup();
     return fail(std::move(extracted).error());
   }
-  auto text = core::read_file(staging / k_manifest_name);
-  auto document = text ? json::parse(*text, nullptr, false) : json();
-  if (!text || document.is_discarded() || document.value("format", 0) != 1) {
-    cleanup();
-    return fail(ErrorCode::usage, fmt::format("{} is not a cache exported by mk (no valid {})", file.string(),
-                                              k_manifest_name));
-  }
-  auto cache = from_json(document);
   for (const auto& relative : cache.files) {
     auto from = staging / "cache" / relative;
     if (!fs::exists(from)) continue;

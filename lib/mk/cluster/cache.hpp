@@ -46,8 +46,13 @@ std::vector<CacheEntry> list_cache(const core::Paths& paths);
 Status export_cache(Env& env, driver::Driver& driver, const std::string& version,
                     const std::filesystem::path& file);
 
+// The manifest of the export `file`, read without extracting anything: usage error unless its version is a
+// vX.Y.Z and every file it lists is a relative path inside the cache (no absolute path, no "." or ".."
+// component), so an import cannot write outside the cache.
+Result<VersionCache> read_export_manifest(const std::filesystem::path& file);
+
 // `mk cache import FILE`: puts an exported version into this machine's cache and the node image into the
-// engine. Returns the version.
+// engine. Returns the version. Checks the manifest (read_export_manifest) before it writes anything.
 Result<std::string> import_cache(Env& env, driver::Driver& driver, const std::filesystem::path& file);
 
 } // namespace mk::cluster

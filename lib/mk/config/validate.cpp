@@ -30,6 +30,16 @@ Status validate_profile_name(std::string_view name) {
   return {};
 }
 
+bool is_node_name_of(std::string_view profile, std::string_view node) {
+  if (node == profile) return true;
+  if (!node.starts_with(profile) || !node.substr(profile.size()).starts_with("-m")) return false;
+  auto number = node.substr(profile.size() + 2);
+  int index = 0;
+  auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), index);
+  return ec == std::errc() && end == number.data() + number.size() && number.size() >= 2 && index >= 2 &&
+         (number.size() == 2 || number.front() != '0');
+}
+
 static std::string lower(std::string_view text) {
   std::string out(text);
   std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });

@@ -13,6 +13,10 @@ namespace mk::config {
 // secondary node name ("-m02"). usage error with the reason otherwise.
 Status validate_profile_name(std::string_view name);
 
+// Whether `node` names a node of profile `profile`: the profile name itself (the primary node) or
+// <profile>-mNN with NN from 02 (see node_name in cluster.hpp).
+bool is_node_name_of(std::string_view profile, std::string_view node);
+
 // Parses --memory: "3072", "3072m", "3072mb", "3g", "3gb" (MiB/GiB) or "no-limit"; returns MiB, 0 for no
 // limit. At least 1800 MiB, the least a control plane runs in.
 Result<int> parse_memory(std::string_view text);

@@ -20,6 +20,18 @@ TEST_CASE("profile names follow the rules of container and node names", "[config
   }
 }
 
+TEST_CASE("a profile's node names are the profile name and <profile>-mNN", "[config]") {
+  for (auto good : {"dev", "dev-m02", "dev-m10", "dev-m99", "dev-m100"}) {
+    INFO(good);
+    CHECK(config::is_node_name_of("dev", good));
+  }
+  for (auto bad : {"", "de", "dev2", "other", "../dev", "dev/..", "dev-m01", "dev-m00", "dev-m2", "dev-m002",
+                   "dev-m", "dev-", "dev-m-2", "dev-m+2", "dev-m02x", "dev-m02/../x", "x-dev-m02"}) {
+    INFO(bad);
+    CHECK_FALSE(config::is_node_name_of("dev", bad));
+  }
+}
+
 TEST_CASE("memory flag accepts sizes in MiB and GiB and no-limit", "[config]") {
   CHECK(config::parse_memory("3072").value() == 3072);
   CHECK(config::parse_memory("3072mb").value() == 3072);

@@ -4,7 +4,6 @@
 
 #include <atomic>
 #include <catch2/catch.hpp>
-#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -292,21 +291,38 @@ TEST_CASE("missing kubeconfig files are handled without creating them", "[kube]"
   CHECK_FALSE(server->has_value());
 }
 
-TEST_CASE("a kubeconfig lock held by kubectl is waited for", "[kube]") {
+TEST_CASE("a kubeconfig lock held by kubectl is never bypassed", "[kube]") {
   TempDir dir;
   auto file = dir.path / "config";
   auto lock = dir.path / "config.lock";
-  { std::ofstream(lock.string()) << ""; }
-  std::thread release([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    fs::remove(lock);
-  });
-  auto started = std::chrono::steady_clock::now();
+  { std::ofstream(lock.string()) << "kubectl"; }
+  // kubectl never releases it: mk gives up (after its own wait) without writing and leaves kubectl's lock
   auto written = kube::write_kubeconfig_entry(file, entry(), true);
-  release.join();
+  REQUIRE_FALSE(written);
+  CHECK(written.error().code == ErrorCode::conflict);
+  CHECK_FALSE(fs::exists(file));
+  CHECK(core::read_file(lock).value() == "kubectl");
+}
+
+TEST_CASE("a kubeconfig lock held by kubectl is waited for, and the write follows its release", "[kube]") {
+  TempDir dir;
+  auto file = dir.path / "config";
+  auto lock = dir.path / "config.lock";
+  { std::ofstream(lock.string()) << "kubectl"; }
+  std::atomic<bool> released{false};
+  std::atomic<bool> released_before_write_returned{false};
+  Status written = fail(ErrorCode::failure, "the writer did not run");
+  std::thread writer([&] {
+    written = kube::write_kubeconfig_entry(file, entry(), true);
+    released_before_write_returned = released.load();
+  });
+  // the lock exists until here, whenever the writer got to it; the write can only succeed after this point
+  released = true;
+  fs::remove(lock);
+  writer.join();
   REQUIRE(written);
-  CHECK(std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(250));
-  CHECK(fs::exists(file));
+  CHECK(released_before_write_returned);
+  CHECK(kube::kubeconfig_server(file, "mk").value() == std::optional<std::string>("https://127.0.0.1:32771"));
   CHECK_FALSE(fs::exists(lock));
 }
 
