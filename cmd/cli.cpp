@@ -65,7 +65,8 @@ std::unique_ptr<CLI::App> build_app(Invocation& in) {
 
   app->add_subcommand("stop", "Stop a running cluster, keeping its state");
   auto* remove = app->add_subcommand("delete", "Delete a cluster and everything mk created for it");
-  remove->add_flag("--all", in.all, "Delete every profile and every object mk created");
+  remove->add_flag("--all", in.all, "Delete every profile of this MK_HOME and every object it created");
+  remove->add_flag("--purge", in.purge, "With --all: also remove MK_HOME (the cache, the CAs, the keys)");
 
   auto* status = app->add_subcommand("status", "Show the state of a cluster's nodes and components");
   status->add_option("-o,--output", in.output, "Output format: text or json")

@@ -17,6 +17,7 @@ struct Invocation {
   int verbosity = 0;
   cluster::StartFlags start;
   bool all = false;                   // delete --all
+  bool purge = false;                 // delete --all --purge
   std::string output = "text";        // status / profile list / version: text or json
   std::string node;                   // ssh / ip: -n/--node
   std::vector<std::string> arguments; // ssh command / kubectl arguments / completion shell

@@ -25,6 +25,8 @@ static Result<bool> delete_profile(App& app, const std::string& profile) {
 }
 
 Result<int> run_delete(App& app) {
+  if (app.invocation().purge && !app.invocation().all)
+    return fail(ErrorCode::usage, "--purge removes the whole MK_HOME and goes with --all only");
   if (app.invocation().all) {
     for (const auto& name : app.env().store.names()) {
       MK_TRY(delete_profile(app, name));
@@ -35,7 +37,11 @@ Result<int> run_delete(App& app) {
       auto* driver = app.driver_named(info.name);
       if (driver->check_available()) MK_TRY(driver->remove_everything_created());
     }
-    fmt::print("Deleted every mk cluster.\n");
+    fmt::print("Deleted every mk cluster of {}.\n", app.env().paths.home().string());
+    if (app.invocation().purge) {
+      MK_TRY(cluster::purge_home(app.env().paths));
+      fmt::print("Removed {}.\n", app.env().paths.home().string());
+    }
     return 0;
   }
   const auto& profile = app.invocation().profile;

@@ -14,9 +14,10 @@ Completion control_plane_completion(int schema_version, bool marker, bool kubead
 }
 
 std::string recreate_advice(std::string_view profile) {
-  return fmt::format("the cluster's data is kept; `mk start -p {0}` tries again, `mk delete -p {0} && mk start "
-                     "-p {0}` recreates the cluster (its workloads are lost)",
-                     profile);
+  return fmt::format(
+      "the cluster's data is kept; `mk start -p {0}` tries again, `mk delete -p {0} && mk start "
+      "-p {0}` recreates the cluster (its workloads are lost)",
+      profile);
 }
 
 } // namespace mk::cluster

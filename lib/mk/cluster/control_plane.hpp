@@ -5,9 +5,9 @@
 
 namespace mk::cluster {
 
-// Whether a node's control plane was ever completed is a fact kept in the node: mk writes this marker into the
-// node's /var (which outlives its container) once `kubeadm init` exits 0. Profiles of format 2 and later are
-// only written by an mk that writes it.
+// Whether a node's control plane was ever completed is a fact kept in the node: mk writes this marker into
+// the node's /var (which outlives its container) once `kubeadm init` exits 0. Profiles of format 2 and later
+// are only written by an mk that writes it.
 inline constexpr const char* k_init_marker = "/var/lib/mk/control-plane-initialized";
 
 // What an existing node's history says about its control plane.
@@ -18,7 +18,8 @@ enum class Completion {
 };
 
 // Decides from the marker (`marker`), the profile's format and, for older profiles, whether kubeadm left its
-// state in the node (`kubeadm_state`: admin.conf in a node, or the kubelet's config in a removed node's /var).
+// state in the node (`kubeadm_state`: admin.conf in a node, or the kubelet's config in a removed node's
+// /var).
 Completion control_plane_completion(int schema_version, bool marker, bool kubeadm_state);
 
 // What `mk start` prints about a node whose control plane exists but could not be brought back: its data is

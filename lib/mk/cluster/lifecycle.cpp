@@ -46,4 +46,17 @@ Result<bool> remove(Env& env, driver::Driver& driver, std::string_view profile) 
   return true;
 }
 
+Status purge_home(const core::Paths& paths) {
+  std::error_code ec;
+  for (const auto& entry :
+       {paths.profiles_dir(), paths.machines_dir(), paths.cache_dir(), paths.locks_dir(), paths.ca_cert(),
+        paths.ca_key(), paths.proxy_client_ca_cert(), paths.proxy_client_ca_key()}) {
+    std::filesystem::remove_all(entry, ec);
+    if (ec)
+      return fail(ErrorCode::failure, fmt::format("cannot remove {}: {}", entry.string(), ec.message()));
+  }
+  std::filesystem::remove(paths.home(), ec); // only when empty
+  return {};
+}
+
 } // namespace mk::cluster

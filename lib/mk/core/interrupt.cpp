@@ -6,6 +6,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstring>
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace mk::core {
@@ -25,6 +26,15 @@ constexpr char k_generic_abort[] =
     "`mk delete -p <profile>` removes them\n";
 
 extern "C" void on_signal(int signal) {
+  if (signal == SIGHUP) {
+    // the terminal is gone: writing to it would fail (EIO) while the rollback reports its progress
+    int null = ::open("/dev/null", O_WRONLY);
+    if (null >= 0) {
+      ::dup2(null, STDOUT_FILENO);
+      ::dup2(null, STDERR_FILENO);
+      ::close(null);
+    }
+  }
   int expected = 0;
   g_signal.compare_exchange_strong(expected, signal);
   int count = g_count.fetch_add(1) + 1;

@@ -8,7 +8,8 @@ namespace mk::core {
 // How mk reacts to SIGINT, SIGTERM and SIGHUP: the first one asks the running command to stop (its current
 // child is terminated, no further step starts, and what it created is rolled back); further ones are counted
 // while the rollback runs, and the third aborts at once after printing what may be left (see
-// set_abort_message). SIGPIPE is ignored. Called once by main.
+// set_abort_message). After SIGHUP (the terminal closed) output goes to /dev/null. SIGPIPE is ignored. Called
+// once by main.
 void install_interrupt_handler();
 
 // Whether a stop was asked for (a signal arrived).

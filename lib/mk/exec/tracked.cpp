@@ -15,25 +15,29 @@ namespace mk::exec {
 using namespace std::chrono_literals;
 
 namespace {
-// $0 is the token; the pid is recorded, then env replaces the shell (same pid) with the command.
+// Runs "$@" as a child of this shell, whose pid is recorded (and forgotten when the command ends) under the
+// token in $MK_EXEC; the exit status is the command's.
 constexpr const char* k_track_script =
-    R"sh(echo $$ 2>/dev/null >"/run/mk/exec/$0" || { mkdir -p /run/mk/exec && echo $$ >"/run/mk/exec/$0"; }; exec env MK_EXEC="$0" "$@")sh";
+    R"sh(f=/run/mk/exec/$MK_EXEC; { echo $$ >"$f"; } 2>/dev/null || { mkdir -p /run/mk/exec && echo $$ >"$f"; }
+"$@"; s=$?; rm -f "$f"; exit $s)sh";
 
-// Arguments: tokens. A recorded pid is signalled only while its environment still carries the token.
+// Arguments: tokens. A recorded shell is signalled (with its children, the command) only while its
+// environment still carries the token.
 constexpr const char* k_stop_script = R"sh(d=/run/mk/exec; pids=""
 for t in "$@"; do
   p=$(cat "$d/$t" 2>/dev/null) || continue
   if tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "MK_EXEC=$t"; then
-    kill -TERM "$p" 2>/dev/null && pids="$pids $p"
+    children=$(pgrep -P "$p" | tr '\n' ' ')
+    kill -TERM $children "$p" 2>/dev/null; pids="$pids $children $p"
   fi
   rm -f "$d/$t"
 done
 i=0
-while [ -n "$pids" ] && [ $i -lt 50 ]; do
+while [ -n "$(echo $pids)" ] && [ $i -lt 50 ]; do
   alive=""; for p in $pids; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done
   pids=$alive; i=$((i + 1)); [ -n "$pids" ] && sleep 0.1
 done
-[ -z "$pids" ] || kill -KILL $pids 2>/dev/null
+[ -z "$(echo $pids)" ] || kill -KILL $pids 2>/dev/null
 exit 0)sh";
 
 constexpr const char* k_list_script =
@@ -51,7 +55,7 @@ std::string new_command_token() {
 }
 
 std::vector<std::string> tracked_argv(const std::string& token, const std::vector<std::string>& argv) {
-  std::vector<std::string> wrapped = {"sh", "-c", k_track_script, token};
+  std::vector<std::string> wrapped = {"env", "MK_EXEC=" + token, "sh", "-c", k_track_script, "mk-exec"};
   wrapped.insert(wrapped.end(), argv.begin(), argv.end());
   return wrapped;
 }
@@ -78,7 +82,8 @@ std::vector<std::string> orphaned_tokens(const std::string& listing) {
 }
 
 Result<std::vector<std::string>> stop_orphaned_commands(Runner& node) {
-  auto listing = MK_TRY(run_checked(node, {{"sh", "-c", k_list_script}, {}, {}, 30s, {}}, ErrorCode::node_failed));
+  auto listing =
+      MK_TRY(run_checked(node, {{"sh", "-c", k_list_script}, {}, {}, 30s, {}}, ErrorCode::node_failed));
   auto orphans = orphaned_tokens(listing.out);
   MK_TRY(stop_tracked_commands(node, orphans));
   return orphans;

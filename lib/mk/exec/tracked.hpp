@@ -6,16 +6,16 @@
 #include <string>
 #include <vector>
 
-// Commands mk runs inside a node are tracked there, so that one mk leaves running (a `docker exec` client does
-// not pass signals on, and a killed mk cannot stop anything) can be found and stopped: each runs with the
-// environment variable MK_EXEC=<token> and its pid in /run/mk/exec/<token>, where the token is
-// "<pid of the mk process on the host>.<sequence>".
+// Commands mk runs inside a node are tracked there, so that one mk leaves running (a `docker exec` client
+// does not pass signals on, and a killed mk cannot stop anything) can be found and stopped: each runs under a
+// shell that has the environment variable MK_EXEC=<token> and records its pid in /run/mk/exec/<token> while
+// the command runs, where the token is "<pid of the mk process on the host>.<sequence>".
 namespace mk::exec {
 
 // A token for the next command of this mk process.
 std::string new_command_token();
 
-// `argv` wrapped so that it records itself under `token` and then becomes `argv` (same pid).
+// `argv` wrapped so that it is recorded under `token` while it runs (same exit status, stdin and output).
 std::vector<std::string> tracked_argv(const std::string& token, const std::vector<std::string>& argv);
 
 // Stops the tracked commands with these tokens that still run in the node (SIGTERM, SIGKILL after 5 s) and

@@ -59,8 +59,8 @@ private:
 class FakeDriver final : public driver::Driver {
 public:
   explicit FakeDriver(EventLog& log) : m_log(log) {}
-  std::map<std::string, driver::State> states;   // node -> state (missing: nonexistent)
-  std::set<std::string> volumes;                 // nodes whose data survives
+  std::map<std::string, driver::State> states; // node -> state (missing: nonexistent)
+  std::set<std::string> volumes;               // nodes whose data survives
   std::set<std::string> networks;
 
   std::string_view name() const override { return "fake"; }

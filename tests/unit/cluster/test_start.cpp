@@ -48,8 +48,12 @@ struct Fixture {
     if (!request) FAIL(request.error().summary());
     return *request;
   }
-  bool profile_exists(std::string_view name = "tt") { return std::filesystem::exists(env.paths.profile_dir(name)); }
-  bool machine_exists(std::string_view node = "tt") { return std::filesystem::exists(env.paths.machine_dir(node)); }
+  bool profile_exists(std::string_view name = "tt") {
+    return std::filesystem::exists(env.paths.profile_dir(name));
+  }
+  bool machine_exists(std::string_view node = "tt") {
+    return std::filesystem::exists(env.paths.machine_dir(node));
+  }
   // the undo events: what was removed after the failure
   std::vector<std::string> removals() {
     std::vector<std::string> out;
@@ -64,8 +68,8 @@ using Undo = std::vector<std::string>;
 // The event at which each step of a new start without Kubernetes fails, and what must be undone then (newest
 // first).
 const std::vector<std::pair<std::string, Undo>> k_failure_points = {
-    {"ensure_image example.test/node:1", {}},                   // preparing the node image
-    {"ensure_network tt", {}},                                   // creating the network
+    {"ensure_image example.test/node:1", {}},                     // preparing the node image
+    {"ensure_network tt", {}},                                    // creating the network
     {"create_node tt", {"remove_network tt"}},                    // creating the node
     {"inspect_node tt", {"remove_node tt", "remove_network tt"}}, // waiting for the boot
     {"write /home/docker/.ssh/authorized_keys tt", {"remove_node tt", "remove_network tt"}}, // ssh access
@@ -73,7 +77,8 @@ const std::vector<std::pair<std::string, Undo>> k_failure_points = {
 
 } // namespace
 
-TEST_CASE("a new start that fails at step N undoes exactly the steps before N, newest first", "[cluster][start]") {
+TEST_CASE("a new start that fails at step N undoes exactly the steps before N, newest first",
+          "[cluster][start]") {
   for (const auto& [point, undo] : k_failure_points) {
     for (bool exception : {false, true}) {
       DYNAMIC_SECTION(point << (exception ? " (exception)" : " (error)")) {
@@ -82,7 +87,11 @@ TEST_CASE("a new start that fails at step N undoes exactly the steps before N, n
         auto result = cluster::start(f.env, f.driver, f.request());
         REQUIRE_FALSE(result);
         CHECK(result.error().code != ErrorCode::interrupted);
-        if (exception) CHECK(result.error().summary().find("injected exception") != std::string::npos);
+        if (exception) {
+          // the error names the step it came from
+          CHECK(result.error().summary().find("injected exception") != std::string::npos);
+          CHECK(result.error().summary().find(": unexpected failure: ") != std::string::npos);
+        }
         CHECK(f.removals() == undo);
         CHECK_FALSE(f.profile_exists());
         CHECK_FALSE(f.machine_exists());
@@ -102,7 +111,8 @@ TEST_CASE("a new start that succeeds keeps everything it made", "[cluster][start
   CHECK(f.driver.states.at("tt") == driver::State::running);
 }
 
-TEST_CASE("an interrupt between steps stops before the next step and undoes the earlier ones", "[cluster][start]") {
+TEST_CASE("an interrupt between steps stops before the next step and undoes the earlier ones",
+          "[cluster][start]") {
   Fixture f;
   f.events.on["create_node tt"] = [] { core::simulate_interrupt(SIGINT); };
   auto result = cluster::start(f.env, f.driver, f.request());
@@ -152,7 +162,8 @@ TEST_CASE("a failed restart never removes the existing cluster", "[cluster][star
   CHECK(f.driver.volumes.contains("tt"));
 }
 
-TEST_CASE("a restart whose container is gone reuses the node's data and keeps it on failure", "[cluster][start]") {
+TEST_CASE("a restart whose container is gone reuses the node's data and keeps it on failure",
+          "[cluster][start]") {
   Fixture f;
   REQUIRE(cluster::start(f.env, f.driver, f.request()));
   f.driver.states.erase("tt"); // the container was removed by hand; its volume is still there
@@ -187,7 +198,26 @@ TEST_CASE("stop goes last node first; delete removes nodes last first, then the 
   std::vector<std::string> removed;
   for (const auto& e : f.events.since(mark))
     if (e.rfind("remove", 0) == 0) removed.push_back(e);
-  CHECK(removed == std::vector<std::string>{"remove_node tt-m03", "remove_node tt-m02", "remove_node tt", "remove_network tt"});
+  CHECK(removed == std::vector<std::string>{"remove_node tt-m03", "remove_node tt-m02", "remove_node tt",
+                                            "remove_network tt"});
   CHECK_FALSE(f.profile_exists());
   CHECK_FALSE(f.machine_exists());
+}
+
+TEST_CASE("a delete that fails halfway completes when run again", "[cluster][lifecycle]") {
+  Fixture f;
+  REQUIRE(cluster::start(f.env, f.driver, f.request()));
+  auto config = **f.env.store.load("tt");
+  config.nodes.push_back({"tt-m02", "192.168.49.3", false, {}});
+  REQUIRE(f.env.store.save(config));
+  f.driver.states["tt-m02"] = driver::State::running;
+  f.events.fail_at.insert("remove_node tt");
+  REQUIRE_FALSE(cluster::remove(f.env, f.driver, "tt"));
+  CHECK(f.profile_exists()); // the profile goes last, so the next delete finds what is left
+  f.events.fail_at.clear();
+  REQUIRE(cluster::remove(f.env, f.driver, "tt") == true);
+  CHECK_FALSE(f.profile_exists());
+  CHECK(f.driver.states.empty());
+  CHECK(f.driver.volumes.empty());
+  CHECK(f.driver.networks.empty());
 }

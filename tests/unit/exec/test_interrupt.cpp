@@ -81,8 +81,12 @@ TEST_CASE("a child that ignores SIGTERM is killed after the grace period", "[exe
   core::Log log(0);
   exec::LocalRunner runner(log);
   auto ready = scratch("ready");
-  exec::Command command{{"sh", "-c", "trap '' TERM; echo up > \"$0\"; while :; do sleep 1; done", ready.string()},
-                        {}, {}, {}, {}};
+  exec::Command command{
+      {"sh", "-c", "trap '' TERM; echo up > \"$0\"; while :; do sleep 1; done", ready.string()},
+      {},
+      {},
+      {},
+      {}};
   std::thread signaller([&] {
     wait_for_line(ready);
     core::simulate_interrupt(SIGINT);

@@ -1,0 +1,92 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# An existing cluster is never lost: kill -9 during kubeadm init and a start again (the leftover kubeadm is
+# stopped first); an interrupted restart keeps everything; a profile in the old format (no schema, no marker in the
+# node) over a running cluster keeps its etcd data; a removed container comes back from its volume. One cluster
+# carries all the checks; a ConfigMap made early proves the data survives.
+source "$(dirname "$0")/lib.sh"
+require_release
+p=it-recover; use_profile $p
+flags=("${release_flags[@]}" --preload-mirror="$MK_TEST_PRELOAD_MIRROR")
+kubectl() { "$MK_TEST_KUBECTL" --context $p "$@"; }
+out=$(mktemp); err=$(mktemp)
+mk_pid=
+trap 'st=$?; if [ -n "$mk_pid" ]; then kill -INT $mk_pid 2>/dev/null; wait $mk_pid 2>/dev/null; fi; rm -f "$out" "$err"; (exit $st); cleanup' EXIT
+
+wait_until() {
+  local what=$1; shift
+  for _ in $(seq 1200); do
+    "$@" >/dev/null 2>&1 && return 0
+    kill -0 "$mk_pid" 2>/dev/null || { cat "$out" "$err" >&2; fail "mk ended before $what"; }
+    sleep 0.1
+  done
+  fail "$what never happened"
+}
+kubeadm_init_runs() { docker exec $p pgrep -f "kubeadm init" >/dev/null; }
+kubelet_runs() { docker exec $p pgrep -x kubelet >/dev/null; }
+configmap_kept() { assert_eq "$(kubectl get configmap it-keep -o jsonpath='{.data.k}')" v "the ConfigMap made before $1"; }
+node_ready() {
+  assert_eq "$(kubectl get node $p -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}')" True "node Ready $1"
+}
+start_ok() {
+  run_mk s start -p $p "$@"
+  assert_eq "$s_rc" 0 "mk start: $s_err"
+}
+
+note "kill -9 of mk during kubeadm init, then mk start: the leftover kubeadm is stopped, the cluster comes up"
+"$MK_BIN" start -p $p "${flags[@]}" >"$out" 2>"$err" &
+mk_pid=$!
+wait_until "kubeadm init runs" kubeadm_init_runs
+kill -9 $mk_pid; wait $mk_pid 2>/dev/null || true; mk_pid=
+docker exec $p pgrep -f "kubeadm init" >/dev/null || fail "kubeadm init did not outlive the killed mk (nothing to test)"
+start_ok "${flags[@]}"
+assert_contains "$s_out" "Stopped what an interrupted mk left running in node $p"
+assert_contains "$s_out$s_err" "never finished bootstrapping Kubernetes"
+node_ready "after the start that followed kill -9"
+kubectl create configmap it-keep --from-literal=k=v >/dev/null
+
+note "SIGINT during a restart (waiting for the API server): everything stays, the next start brings it back"
+mk stop -p $p >/dev/null
+"$MK_BIN" start -p $p >"$out" 2>"$err" &
+mk_pid=$!
+wait_until "the kubelet runs again" kubelet_runs
+kill -INT $mk_pid
+rc=0; wait $mk_pid || rc=$?; mk_pid=
+assert_eq "$rc" 130 "exit code of an interrupted restart: $(cat "$err")"
+docker container inspect $p >/dev/null || fail "the interrupted restart removed the container"
+docker volume inspect $p >/dev/null || fail "the interrupted restart removed the volume"
+[ -e "$MK_HOME/profiles/$p/config.json" ] || fail "the interrupted restart removed the profile"
+start_ok
+node_ready "after the interrupted restart"
+configmap_kept "the interrupted restart"
+
+note "a profile in the old format (no schema, no marker in the node) over the running cluster keeps it"
+config=$MK_HOME/profiles/$p/config.json
+python3 - "$config" <<'PY'
+import json, sys
+path = sys.argv[1]
+profile = json.load(open(path))
+profile.pop("schema_version", None)
+profile["kubernetes"]["initialized"] = False
+json.dump(profile, open(path, "w"), indent=2)
+PY
+docker exec $p rm -f /var/lib/mk/control-plane-initialized
+start_ok
+assert_contains "$s_out" "Confirming the control plane of an older profile"
+assert_not_contains "$s_out$s_err" "never finished bootstrapping"
+configmap_kept "the start of the old profile"
+assert_eq "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["schema_version"])' "$config")" 2 "schema after the start"
+docker exec $p test -f /var/lib/mk/control-plane-initialized || fail "the marker was not written for the old profile"
+
+note "docker rm -f of the stopped cluster's container, then mk start: the cluster comes back from its volume"
+mk stop -p $p >/dev/null
+docker rm -f $p >/dev/null
+start_ok
+node_ready "after its container was recreated"
+configmap_kept "the container was removed"
+
+note "mk delete leaves nothing"
+mk delete -p $p >/dev/null
+assert_eq "$(objects_of $p)" "" "objects left after delete"
+[ ! -e "$MK_HOME/profiles/$p" ] || fail "profile left after delete"
+echo PASS
