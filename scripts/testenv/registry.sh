@@ -61,7 +61,7 @@ storage:
     rootdirectory: $cache/registry
 YAML
   if [ "$mode" = readonly ]; then
-    # the read-only instance never writes to the storage (the writable one purges nothing either: see below)
+    # neither instance purges stale uploads: the read-only one never writes, and two purgers would race
     cat <<YAML
   maintenance:
     readonly:
