@@ -1,21 +1,32 @@
 #!/bin/bash
 # Makes the control-plane images of the local Kubernetes release from the binaries of build-k8s-binaries.sh with
-# `docker import` and pushes them to the local registry (127.0.0.1:5000/google_containers):
+# `docker import` and pushes them to the local registry (<registry>/google_containers):
 #   kube-apiserver, kube-controller-manager, kube-scheduler (the static binary), kube-proxy (+ iptables, conntrack
 #   and their libraries, nft backend like the node), pause (the source tree's pause.c, static), etcd (Debian's
 #   etcd-server binary, tagged as the version kubeadm expects).
 # There is no CoreDNS source on Debian 12, so no CoreDNS image: its pods stay pending in the tests.
-# Idempotent: an image whose tag the registry already has is skipped.
-# Usage: build-k8s-images.sh BIN_DIR SOURCE_TREE K8S_VERSION
+# Idempotent: an image whose tag the registry already has (asked at $MK_TESTENV_REGISTRY, the read-only instance) is
+# skipped. Pushes go through the writable loopback instance: $MK_TESTENV_PUSH_REGISTRY when this runs under
+# `registry.sh push`, else one started (registry.sh push-start) at the first push and stopped at exit.
+# Usage: MK_TESTENV_REGISTRY=HOST:PORT build-k8s-images.sh BIN_DIR SOURCE_TREE K8S_VERSION
 set -euo pipefail
 bin=$1 tree=$2 version=$3
+here=$(cd "$(dirname "$0")" && pwd)
 cache=${MK_TESTENV_CACHE:-/var/cache/mk-testenv}
 work=$cache/images
-repo=127.0.0.1:5000/google_containers
+registry=${MK_TESTENV_REGISTRY:?the read-only registry to check, HOST:PORT (set by up.sh)}
+push_registry=${MK_TESTENV_PUSH_REGISTRY:-}
 export DEBIAN_FRONTEND=noninteractive
 mkdir -p "$work"
 
-pushed() { curl -fsS "http://127.0.0.1:5000/v2/google_containers/$1/tags/list" 2>/dev/null | grep -q "\"$2\""; }
+pushed() { curl -fsS "http://$registry/v2/google_containers/$1/tags/list" 2>/dev/null | grep -q "\"$2\""; }
+
+# the writable registry, started at the first push unless one was given
+ensure_push_registry() {
+  [ -n "$push_registry" ] && return 0
+  push_registry=$("$here/registry.sh" push-start)
+  trap '"$here/registry.sh" push-stop' EXIT
+}
 
 # a minimal root: usrmerge links, /tmp, CA bundle, passwd/group
 skeleton() {
@@ -47,10 +58,13 @@ copy_packages() {
 }
 
 publish() {
-  local root=$1 name=$2 tag=$3
+  local root=$1 name=$2 tag=$3 image
   shift 3
-  tar -C "$root" --owner=0 --group=0 --numeric-owner -c . | docker import "$@" - "$repo/$name:$tag" >/dev/null
-  docker push -q "$repo/$name:$tag" >/dev/null
+  ensure_push_registry
+  image=$push_registry/google_containers/$name:$tag
+  tar -C "$root" --owner=0 --group=0 --numeric-owner -c . | docker import "$@" - "$image" >/dev/null
+  docker push -q "$image" >/dev/null
+  pushed "$name" "$tag" || { echo "pushed $image but $registry does not list it" >&2; exit 1; }
   echo "pushed $name:$tag"
 }
 

@@ -3,9 +3,12 @@
 # image store (the control-plane images under their upstream names, unpacked for the overlayfs snapshotter) and the
 # kubeadm/kubelet/kubectl binaries, as ./lib/containerd and ./lib/minikube/binaries of /var, compressed with lz4.
 # Output: $MK_TESTENV_CACHE/mirror/preload/v18/<version>/<name> and <name>.sha256 (served by the binary mirror).
+# The images are pulled from the registry's loopback instance (the host's docker trusts plain HTTP on loopback only):
+# $MK_TESTENV_PUSH_REGISTRY when this runs under `registry.sh push`, else one started here and stopped at exit.
 # Idempotent (reused while it exists). Usage: build-preload.sh BIN_DIR K8S_VERSION NODE_IMAGE
 set -euo pipefail
 bin=$1 version=$2 node_image=$3
+here=$(cd "$(dirname "$0")" && pwd)
 cache=${MK_TESTENV_CACHE:-/var/cache/mk-testenv}
 name=preloaded-images-k8s-v18-$version-containerd-overlay2-amd64.tar.lz4
 out_dir=$cache/mirror/preload/v18/$version
@@ -17,11 +20,16 @@ work=$cache/preload-build
 rm -rf "$work" && mkdir -p "$work/bin" "$out_dir"
 # the images, as upstream names (what a real preload holds; mk tags them for the chosen repository)
 upstream=k8s.gcr.io
+pull_registry=${MK_TESTENV_PUSH_REGISTRY:-}
+if [ -z "$pull_registry" ]; then
+  pull_registry=$("$here/registry.sh" push-start)
+  trap '"$here/registry.sh" push-stop' EXIT
+fi
 refs=()
 for image in kube-apiserver:$version kube-controller-manager:$version kube-scheduler:$version kube-proxy:$version \
   pause:3.2 etcd:3.4.13-0; do
-  docker pull -q "127.0.0.1:5000/google_containers/$image" >/dev/null
-  docker tag "127.0.0.1:5000/google_containers/$image" "$upstream/$image"
+  docker pull -q "$pull_registry/google_containers/$image" >/dev/null
+  docker tag "$pull_registry/google_containers/$image" "$upstream/$image"
   refs+=("$upstream/$image")
 done
 docker save -o "$work/images.tar" "${refs[@]}"

@@ -10,6 +10,8 @@ Serves the files under --dir (GET and HEAD, "Range: bytes=N-" and "bytes=N-M" an
   --ignore-range         answers every GET with the whole file (200), as servers without Range support do
   --chunked              answers full GETs with Transfer-Encoding: chunked instead of Content-Length
   --redirect-prefix /r/  GET /r/x answers 302 to /x
+  --status SUFFIX=CODE   GET and HEAD of a path ending with SUFFIX answer CODE with an empty body, whether or not
+                         the file exists (repeatable; e.g. --status .sha256=500)
   --proxy                also acts as a proxy: accepts absolute-form requests, and CONNECT host:port opens a tunnel
                          to 127.0.0.1:port (the host name is ignored, so tests can use names that do not resolve)
   --client-ca FILE       with --tls-cert: require a client certificate signed by this CA
@@ -86,6 +88,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             query = "?" + self.path.split("?", 1)[1] if "?" in self.path else ""
             self.send_empty(302, [("Location", "/" + target[len(prefix):] + query)])
             return
+        for suffix, status in options.status:
+            if target.endswith(suffix):
+                self.send_empty(status)
+                return
         if path is None or not os.path.isfile(path):
             self.send_empty(404)
             return
@@ -211,6 +217,13 @@ class Server(http.server.ThreadingHTTPServer):
         pass
 
 
+def status_rule(text):
+    suffix, separator, code = text.rpartition("=")
+    if not separator or not suffix or not code.isdigit():
+        raise argparse.ArgumentTypeError(f"expected SUFFIX=CODE, got {text!r}")
+    return suffix, int(code)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dir", default=".")
@@ -226,6 +239,7 @@ def main():
     parser.add_argument("--ignore-range", action="store_true")
     parser.add_argument("--redirect-prefix")
     parser.add_argument("--proxy", action="store_true")
+    parser.add_argument("--status", action="append", default=[], type=status_rule, metavar="SUFFIX=CODE")
     parser.add_argument("--access-log")
     options = parser.parse_args()
     server = Server(options)

@@ -78,30 +78,52 @@ log_mark() { if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi; }
 # log_since FILE MARK: the lines appended after MARK
 log_since() { [ -f "$1" ] && tail -n +$(($2 + 1)) "$1" || true; }
 
-# Replaces the registry (:5000) and the mirror (127.0.0.1:18080) by sentinels: servers with nothing to serve that
-# log every request they get, so a test can prove that nothing was asked. restore_servers brings the real ones back
-# (also on failure, from the EXIT trap).
+# Replaces the registry (<bridge gateway>:5000, where the nodes reach it) and the mirror (127.0.0.1:18080) by
+# sentinels: servers with nothing to serve that log every request they get, so a test can prove that nothing was
+# asked. restore_servers stops them (and every start_server server) and brings the real ones back (also on failure,
+# from the EXIT trap).
 SENTINEL_DIR=
 use_sentinels() {
+  [ -n "${MK_TEST_REGISTRY:-}" ] || fail "MK_TEST_REGISTRY is not set (require_release first)"
   SENTINEL_DIR=$(mktemp -d /tmp/mk-sentinel.XXXXXX)
+  mkdir "$SENTINEL_DIR/empty"
   "$REPO_ROOT/scripts/testenv/down.sh" >/dev/null
-  local port
-  for spec in registry:0.0.0.0:5000 mirror:127.0.0.1:18080; do
-    IFS=: read -r name bind port <<<"$spec"
-    setsid python3 "$REPO_ROOT/tests/helpers/http_server.py" --bind "$bind" --port "$port" --dir "$SENTINEL_DIR" \
-      --access-log "$SENTINEL_DIR/$name.log" >/dev/null 2>&1 </dev/null &
-    echo $! >"$SENTINEL_DIR/$name.pid"
-    for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
+  local name address port
+  for spec in "registry ${MK_TEST_REGISTRY%:*} ${MK_TEST_REGISTRY##*:}" "mirror 127.0.0.1 18080"; do
+    read -r name address port <<<"$spec"
     : >"$SENTINEL_DIR/$name.log"
+    start_server port "$SENTINEL_DIR/empty" --bind "$address" --port "$port" --access-log "$SENTINEL_DIR/$name.log"
   done
 }
 restore_servers() {
+  stop_servers
   [ -n "$SENTINEL_DIR" ] || return 0
-  for name in registry mirror; do kill "$(cat "$SENTINEL_DIR/$name.pid")" 2>/dev/null || true; done
-  sleep 0.3
   rm -rf "$SENTINEL_DIR"
   SENTINEL_DIR=
   "$REPO_ROOT/scripts/testenv/up.sh" >/dev/null 2>&1 || fail "cannot restart the local release"
+}
+
+# start_server VAR DIR [tests/helpers/http_server.py options]: serves DIR (by default on 127.0.0.1, a free port)
+# and stores the port in VAR once the server listens; stopped by stop_servers (at exit at the latest).
+TEST_SERVER_PIDS=()
+start_server() {
+  local var=$1 dir=$2 fifo line=
+  shift 2
+  fifo=$(mktemp -u /tmp/mk-it-server.XXXXXX)
+  mkfifo "$fifo"
+  setsid python3 "$REPO_ROOT/tests/helpers/http_server.py" --dir "$dir" "$@" >"$fifo" 2>/dev/null </dev/null &
+  TEST_SERVER_PIDS+=($!)
+  read -r -t 20 line <"$fifo" || true
+  rm -f "$fifo"
+  [[ $line == "PORT "* ]] || fail "the test HTTP server did not start (http_server.py $*)"
+  printf -v "$var" '%s' "${line#PORT }"
+}
+# stops every server start_server started, and waits until they are gone
+stop_servers() {
+  local pid
+  for pid in "${TEST_SERVER_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${TEST_SERVER_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  TEST_SERVER_PIDS=()
 }
 # the requests a sentinel got, except for the images the local release lacks (CoreDNS, the storage provisioner):
 # the kubelet asks for those whatever mk does

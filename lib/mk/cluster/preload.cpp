@@ -15,12 +15,44 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 namespace {
+constexpr const char* retry_advice = "retry later, or start with --preload=false to use no preload";
+
 // Beside the tarball: "<sha256 or 'unverified'> <size>" once it is complete.
 fs::path record_of(const fs::path& tarball) {
   return fs::path(tarball.string() + ".record");
 }
 fs::path absent_marker(const fs::path& tarball) {
   return fs::path(tarball.string() + ".absent");
+}
+
+// 404 and 410: the server says the file does not exist (as opposed to failing to answer).
+bool not_published(int status) {
+  return status == 404 || status == 410;
+}
+
+// The sha256 published beside the preload; empty when the mirror definitely publishes none (404/410), which
+// is said as a warning. Any other failure to fetch it (no answer, a server error) is ErrorCode::network: the
+// tarball is never used unverified because of a transient error.
+Result<std::string> published_checksum(const mirror::RemoteFile& preload, ui::Reporter& ui) {
+  auto published = net::http_get({preload.checksum_url});
+  if (!published) {
+    auto error = std::move(published).error();
+    if (error.code == ErrorCode::network) error.advice = retry_advice;
+    return fail(std::move(error).wrap("cannot fetch the preload's checksum"));
+  }
+  auto status = published->head.status;
+  if (status == 200) return net::parse_sha256_file(published->body);
+  if (not_published(status)) {
+    ui.warning(fmt::format("no checksum is published for the preload ({} answered {}): it is used unverified",
+                           preload.checksum_url, status));
+    return std::string();
+  }
+  return fail(Error{ErrorCode::network,
+                    fmt::format("cannot fetch the preload's checksum {}: the server answered {}",
+                                preload.checksum_url, status),
+                    {},
+                    std::nullopt,
+                    retry_advice});
 }
 
 bool complete(const fs::path& tarball) {
@@ -52,8 +84,9 @@ PreloadAvailability find_preload(const core::Paths& paths, const mirror::RemoteF
   head.idle_timeout = 10s;
   auto answer = net::http_get(head);
   if (answer && answer->head.status == 200) return PreloadAvailability::remote;
-  core::write_file_atomic(marker, answer ? fmt::format("HTTP {}\n", answer->head.status)
-                                         : answer.error().message + "\n");
+  // only a definite "not published" is remembered; no answer or a server error means no preload this run
+  if (answer && not_published(answer->head.status))
+    (void)core::write_file_atomic(marker, fmt::format("HTTP {}\n", answer->head.status));
   return PreloadAvailability::absent;
 }
 
@@ -61,14 +94,7 @@ Result<fs::path> fetch_preload(const core::Paths& paths, const mirror::RemoteFil
                                ui::Transfers& transfers) {
   auto tarball = preload_cache_path(paths, preload);
   if (complete(tarball)) return tarball;
-  std::string expected;
-  auto published = net::http_get({preload.checksum_url});
-  if (published && published->head.status == 200)
-    expected = MK_TRY(net::parse_sha256_file(published->body));
-  else
-    ui.warning(fmt::format("no checksum is published for the preload ({} answered {}): it is used unverified",
-                           preload.checksum_url,
-                           published ? std::to_string(published->head.status) : published.error().message));
+  auto expected = MK_TRY(published_checksum(preload, ui));
   net::DownloadOptions options;
   options.expected_sha256 = expected;
   options.progress = [&](const net::DownloadProgress& p) {
