@@ -20,7 +20,7 @@ rm -rf "$MK_HOME/cache"
 docker tag "$MK_TEST_BASE_IMAGE" mk-test/keep-node-image:1
 docker rmi "$MK_TEST_BASE_IMAGE" >/dev/null
 restore_image() { docker image inspect "$MK_TEST_BASE_IMAGE" >/dev/null 2>&1 || docker tag mk-test/keep-node-image:1 "$MK_TEST_BASE_IMAGE"; docker rmi mk-test/keep-node-image:1 >/dev/null 2>&1 || true; }
-trap 'restore_image; cleanup' EXIT
+trap 'rc=$?; restore_image; (exit $rc); cleanup' EXIT
 run_mk ls cache list
 assert_contains "$ls_out" "empty"
 
