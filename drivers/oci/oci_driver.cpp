@@ -30,11 +30,12 @@ static bool is_missing(const exec::RunResult& result) {
   return mentions(result.err, {"no such", "not found", "could not find"});
 }
 
-// What the CLIs print when they cannot reach their engine.
+// What the CLIs print when they cannot reach their engine (not a registry's "connection refused": a pull that
+// cannot reach its registry is a download error).
 static bool is_unreachable(const exec::RunResult& result) {
-  return !result.ok() &&
-         mentions(result.err, {"cannot connect to the docker daemon", "is the docker daemon running",
-                               "error during connect", "unable to connect to podman", "connection refused"});
+  return !result.ok() && mentions(result.err, {"cannot connect to the docker daemon",
+                                               "is the docker daemon running", "error during connect",
+                                               "unable to connect to podman", "cannot connect to podman"});
 }
 
 // Engine requests that answer at once on a healthy engine (inspect, ls, version) wait this long at most;

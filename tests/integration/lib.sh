@@ -19,12 +19,47 @@ TEST_PROFILES=()
 export KUBECONFIG=$MK_HOME/kubeconfig
 cleanup() {
   local status=$?
+  stop_mk_bg
   for p in "${TEST_PROFILES[@]}"; do "$MK_BIN" delete -p "$p" >/dev/null 2>&1 || true; done
   restore_servers
   rm -rf "$MK_HOME"
   exit $status
 }
 trap cleanup EXIT
+
+# --- mk in the background, for tests that signal it --------------------------------------------------------------
+MK_BG_PID=
+MK_BG_OUT=$MK_HOME/bg.out
+MK_BG_ERR=$MK_HOME/bg.err
+# start_mk_bg ARGS...: runs mk in the background (pid in MK_BG_PID, output in MK_BG_OUT / MK_BG_ERR)
+start_mk_bg() {
+  "$MK_BIN" "$@" >"$MK_BG_OUT" 2>"$MK_BG_ERR" &
+  MK_BG_PID=$!
+}
+# wait_mk_bg: waits for it; its exit code in MK_BG_RC
+wait_mk_bg() {
+  MK_BG_RC=0
+  wait "$MK_BG_PID" 2>/dev/null || MK_BG_RC=$?
+  MK_BG_PID=
+}
+# stop_mk_bg: interrupts it, if it still runs, and waits for its rollback (cleanup calls it)
+stop_mk_bg() {
+  [ -n "$MK_BG_PID" ] || return 0
+  kill -INT "$MK_BG_PID" 2>/dev/null || true
+  wait "$MK_BG_PID" 2>/dev/null || true
+  MK_BG_PID=
+}
+# wait_until DESCRIPTION COMMAND...: polls (bounded, 2 min) until COMMAND succeeds while the background mk runs
+wait_until() {
+  local what=$1
+  shift
+  for _ in $(seq 1200); do
+    "$@" >/dev/null 2>&1 && return 0
+    kill -0 "$MK_BG_PID" 2>/dev/null || { cat "$MK_BG_OUT" "$MK_BG_ERR" >&2; fail "mk ended before $what"; }
+    sleep 0.1
+  done
+  fail "$what never happened"
+}
 
 # profile NAME: registers NAME for cleanup and prints it
 use_profile() { TEST_PROFILES+=("$1"); }

@@ -9,19 +9,6 @@ require_release
 p=it-recover; use_profile $p
 flags=("${release_flags[@]}" --preload-mirror="$MK_TEST_PRELOAD_MIRROR")
 kubectl() { "$MK_TEST_KUBECTL" --context $p "$@"; }
-out=$(mktemp); err=$(mktemp)
-mk_pid=
-trap 'st=$?; if [ -n "$mk_pid" ]; then kill -INT $mk_pid 2>/dev/null; wait $mk_pid 2>/dev/null; fi; rm -f "$out" "$err"; (exit $st); cleanup' EXIT
-
-wait_until() {
-  local what=$1; shift
-  for _ in $(seq 1200); do
-    "$@" >/dev/null 2>&1 && return 0
-    kill -0 "$mk_pid" 2>/dev/null || { cat "$out" "$err" >&2; fail "mk ended before $what"; }
-    sleep 0.1
-  done
-  fail "$what never happened"
-}
 kubeadm_init_runs() { docker exec $p pgrep -f "kubeadm init" >/dev/null; }
 kubelet_runs() { docker exec $p pgrep -x kubelet >/dev/null; }
 configmap_kept() { assert_eq "$(kubectl get configmap it-keep -o jsonpath='{.data.k}')" v "the ConfigMap made before $1"; }
@@ -34,10 +21,10 @@ start_ok() {
 }
 
 note "kill -9 of mk during kubeadm init, then mk start: the leftover kubeadm is stopped, the cluster comes up"
-"$MK_BIN" start -p $p "${flags[@]}" >"$out" 2>"$err" &
-mk_pid=$!
+start_mk_bg start -p $p "${flags[@]}"
 wait_until "kubeadm init runs" kubeadm_init_runs
-kill -9 $mk_pid; wait $mk_pid 2>/dev/null || true; mk_pid=
+kill -9 "$MK_BG_PID"
+wait_mk_bg
 docker exec $p pgrep -f "kubeadm init" >/dev/null || fail "kubeadm init did not outlive the killed mk (nothing to test)"
 start_ok "${flags[@]}"
 assert_contains "$s_out" "Stopped what an interrupted mk left running in node $p"
@@ -47,12 +34,11 @@ kubectl create configmap it-keep --from-literal=k=v >/dev/null
 
 note "SIGINT during a restart (waiting for the API server): everything stays, the next start brings it back"
 mk stop -p $p >/dev/null
-"$MK_BIN" start -p $p >"$out" 2>"$err" &
-mk_pid=$!
+start_mk_bg start -p $p
 wait_until "the kubelet runs again" kubelet_runs
-kill -INT $mk_pid
-rc=0; wait $mk_pid || rc=$?; mk_pid=
-assert_eq "$rc" 130 "exit code of an interrupted restart: $(cat "$err")"
+kill -INT "$MK_BG_PID"
+wait_mk_bg
+assert_eq "$MK_BG_RC" 130 "exit code of an interrupted restart: $(cat "$MK_BG_ERR")"
 docker container inspect $p >/dev/null || fail "the interrupted restart removed the container"
 docker volume inspect $p >/dev/null || fail "the interrupted restart removed the volume"
 [ -e "$MK_HOME/profiles/$p/config.json" ] || fail "the interrupted restart removed the profile"

@@ -202,30 +202,51 @@ Result<std::vector<std::string>> extract_tar_file(const std::filesystem::path& i
 
 namespace mk::archive {
 
+namespace {
+// The content of the regular file `name` in the opened `reader`, nullopt when it has none or it is larger
+// than `max_bytes`.
+Result<std::optional<std::string>> find_member(struct archive* reader, std::string_view name,
+                                               size_t max_bytes, std::string_view source) {
+  archive_entry* entry = nullptr;
+  int status;
+  while ((status = archive_read_next_header(reader, &entry)) == ARCHIVE_OK) {
+    if (archive_entry_filetype(entry) != AE_IFREG || name != archive_entry_pathname(entry)) continue;
+    if (archive_entry_size(entry) < 0 || static_cast<size_t>(archive_entry_size(entry)) > max_bytes)
+      return std::optional<std::string>{};
+    std::string content;
+    std::vector<char> buffer(64 * 1024);
+    la_ssize_t n;
+    while ((n = archive_read_data(reader, buffer.data(), buffer.size())) > 0)
+      content.append(buffer.data(), static_cast<size_t>(n));
+    if (n < 0)
+      return fail(ErrorCode::failure,
+                  fmt::format("cannot read {} from {}: {}", name, source, archive_error_string(reader)));
+    return std::optional(std::move(content));
+  }
+  if (status != ARCHIVE_EOF)
+    return fail(ErrorCode::failure, fmt::format("cannot read {}: {}", source, archive_error_string(reader)));
+  return std::optional<std::string>{};
+}
+} // namespace
+
 Result<std::optional<std::string>> read_tar_member(std::string_view tar, std::string_view name) {
   std::unique_ptr<struct archive, ReadArchiveDeleter> reader(archive_read_new());
   archive_read_support_format_tar(reader.get());
   if (archive_read_open_memory(reader.get(), tar.data(), tar.size()) != ARCHIVE_OK)
     return fail(ErrorCode::failure,
                 fmt::format("cannot read a tar stream: {}", archive_error_string(reader.get())));
-  archive_entry* entry = nullptr;
-  int status;
-  while ((status = archive_read_next_header(reader.get(), &entry)) == ARCHIVE_OK) {
-    if (archive_entry_filetype(entry) != AE_IFREG || name != archive_entry_pathname(entry)) continue;
-    std::string content;
-    std::vector<char> buffer(64 * 1024);
-    la_ssize_t n;
-    while ((n = archive_read_data(reader.get(), buffer.data(), buffer.size())) > 0)
-      content.append(buffer.data(), static_cast<size_t>(n));
-    if (n < 0)
-      return fail(ErrorCode::failure, fmt::format("cannot read {} from a tar stream: {}", name,
-                                                  archive_error_string(reader.get())));
-    return std::optional(std::move(content));
-  }
-  if (status != ARCHIVE_EOF)
+  return find_member(reader.get(), name, tar.size(), "a tar stream");
+}
+
+Result<std::optional<std::string>> read_tar_file_member(const std::filesystem::path& file,
+                                                        std::string_view name, size_t max_bytes) {
+  std::unique_ptr<struct archive, ReadArchiveDeleter> reader(archive_read_new());
+  archive_read_support_format_tar(reader.get());
+  archive_read_support_filter_all(reader.get());
+  if (archive_read_open_filename(reader.get(), file.c_str(), 1 << 16) != ARCHIVE_OK)
     return fail(ErrorCode::failure,
-                fmt::format("cannot read a tar stream: {}", archive_error_string(reader.get())));
-  return std::optional<std::string>{};
+                fmt::format("cannot read {}: {}", file.string(), archive_error_string(reader.get())));
+  return find_member(reader.get(), name, max_bytes, file.string());
 }
 
 } // namespace mk::archive

@@ -42,5 +42,9 @@ Result<std::vector<std::string>> extract_tar_file(const std::filesystem::path& i
 
 // The content of the regular file `name` in the in-memory tar stream `tar`, or nullopt when it has none.
 Result<std::optional<std::string>> read_tar_member(std::string_view tar, std::string_view name);
+// The same for the tar file `file` (compressed or not), reading nothing else from it; nullopt also when the
+// member is larger than `max_bytes`.
+Result<std::optional<std::string>> read_tar_file_member(const std::filesystem::path& file,
+                                                        std::string_view name, size_t max_bytes);
 
 } // namespace mk::archive

@@ -8,8 +8,6 @@
 #include "mk/k8s/version.hpp"
 
 #include <algorithm>
-#include <archive.h>
-#include <archive_entry.h>
 #include <fmt/format.h>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -67,33 +65,11 @@ bool stays_inside_cache(std::string_view relative) {
 
 // The manifest text of the export `file`, read from the archive without extracting anything.
 Result<std::string> read_manifest_text(const fs::path& file) {
-  constexpr la_int64_t k_max_manifest_bytes = 16 << 20;
-  struct ReadArchiveDeleter {
-    void operator()(struct archive* a) const { archive_read_free(a); }
-  };
-  std::unique_ptr<struct archive, ReadArchiveDeleter> reader(archive_read_new());
-  archive_read_support_format_tar(reader.get());
-  archive_read_support_filter_all(reader.get());
-  if (archive_read_open_filename(reader.get(), file.c_str(), 1 << 16) != ARCHIVE_OK)
-    return fail(ErrorCode::failure,
-                fmt::format("cannot read {}: {}", file.string(), archive_error_string(reader.get())));
-  archive_entry* entry = nullptr;
-  while (archive_read_next_header(reader.get(), &entry) == ARCHIVE_OK) {
-    if (archive_entry_filetype(entry) != AE_IFREG ||
-        archive_entry_pathname(entry) != std::string_view(k_manifest_name))
-      continue;
-    if (archive_entry_size(entry) > k_max_manifest_bytes) break;
-    std::string text(static_cast<size_t>(archive_entry_size(entry)), '\0');
-    size_t filled = 0;
-    la_ssize_t n = 0;
-    while (filled < text.size() &&
-           (n = archive_read_data(reader.get(), text.data() + filled, text.size() - filled)) > 0)
-      filled += static_cast<size_t>(n);
-    if (filled != text.size()) break;
-    return text;
-  }
-  return fail(ErrorCode::usage,
-              fmt::format("{} is not a cache exported by mk (no valid {})", file.string(), k_manifest_name));
+  auto text = archive::read_tar_file_member(file, k_manifest_name, 16 << 20);
+  if (!text || !*text)
+    return fail(ErrorCode::usage, fmt::format("{} is not a cache exported by mk (no valid {})", file.string(),
+                                              k_manifest_name));
+  return std::move(**text);
 }
 
 Status merge_record(const core::Paths& paths, const VersionCache& added) {
