@@ -18,6 +18,10 @@ std::string Rollback::describe() const {
 void Rollback::run(ui::Reporter& ui) {
   if (m_actions.empty()) return;
   core::InterruptShield shield;
+  try {
+    ui.info(fmt::format("Undoing what this command created: {}", describe()));
+  } catch (...) {
+  }
   while (!m_actions.empty()) {
     core::set_abort_message(fmt::format("not undone: {}", describe()));
     auto action = std::move(m_actions.back());
@@ -53,9 +57,10 @@ Status run_steps(const std::vector<std::unique_ptr<Step>>& steps, StartContext& 
     }
     context.env.ui.step_finished(result.has_value());
     if (!result) {
-      auto error = std::move(result).error();
-      if (core::interrupted()) error.code = ErrorCode::interrupted;
-      return fail(std::move(error));
+      // an interrupt is reported as such, not as the failure of the command it stopped
+      if (core::interrupted() || result.error().code == ErrorCode::interrupted)
+        return fail(ErrorCode::interrupted, fmt::format("interrupted during \"{}\"", title));
+      return fail(std::move(result).error());
     }
   }
   if (core::interrupted()) return fail(interrupted_error());
