@@ -86,7 +86,10 @@ void cluster_configuration(Writer& out, const KubeadmParams& p, KubeadmApi api) 
   out.line("  certSANs: [\"127.0.0.1\", \"localhost\", \"{}\"]", p.node_ip);
   out.extra_args("  ", {{"enable-admission-plugins", k_admission_plugins}});
   out.line("controllerManager:");
-  out.extra_args("  ", {{"allocate-node-cidrs", "true"}, {"leader-elect", "false"}});
+  // No node IPAM: the bridge CNI gives pods addresses from a range mk chooses, and the node IPAM controller's
+  // start waits 10 s (a wait.Poll before its first node list) ahead of every controller after it, the
+  // ServiceAccount controller among them.
+  out.extra_args("  ", {{"allocate-node-cidrs", "false"}, {"leader-elect", "false"}});
   out.line("scheduler:");
   out.extra_args("  ", {{"leader-elect", "false"}});
   out.line("certificatesDir: {}", p.certificates_dir);
@@ -128,6 +131,9 @@ void kubelet_configuration(Writer& out, const KubeadmParams& p) {
   out.line("  nodefs.inodesFree: \"0%\"");
   out.line("  imagefs.available: \"0%\"");
   out.line("failSwapOn: false");
+  out.line("# the node's status is computed every second (and sent only when it changes; the lease is the");
+  out.line("# heartbeat), so the first Ready status follows the runtime's network readiness at once");
+  out.line("nodeStatusUpdateFrequency: 1s");
   out.line("staticPodPath: /etc/kubernetes/manifests");
 }
 
