@@ -72,15 +72,67 @@ WantedBy=multi-user.target
                      fmt::arg("bin", binaries_dir(p.version)));
 }
 
+bool kubelet_probes_docker(const k8s::Version& version) {
+  return version < k8s::Version{1, 24, 0};
+}
+
+std::string docker_info_socket_unit() {
+  return fmt::format(R"ini(# Written by mk: answers the kubelet's Docker probe at once (see {script}).
+[Unit]
+Description=mk: no Docker engine in this node, said at once
+
+[Socket]
+ListenStream={socket}
+SocketMode=0600
+Accept=yes
+
+[Install]
+WantedBy=sockets.target
+)ini",
+                     fmt::arg("socket", k_docker_info_socket), fmt::arg("script", k_docker_info_script));
+}
+
+std::string docker_info_service_unit() {
+  return fmt::format(R"ini(# Written by mk: one answer per connection to {socket}.
+[Unit]
+Description=mk: answer a Docker probe
+
+[Service]
+ExecStart={script}
+StandardInput=socket
+StandardOutput=socket
+StandardError=journal
+)ini",
+                     fmt::arg("socket", k_docker_info_socket), fmt::arg("script", k_docker_info_script));
+}
+
+std::string docker_info_script() {
+  return R"sh(#!/bin/sh
+# Written by mk. The kubelet (< 1.24) asks Docker's /info for its root directory at every start and waits 5 s
+# when nothing answers. This node runs no Docker engine: the answer says so (no version, no storage driver), so
+# cAdvisor registers no Docker handler, and the kubelet goes on at once. Any request gets this answer.
+# the request's head ends with an empty line ("" or a lone CR)
+while IFS= read -r line && [ ${#line} -gt 1 ]; do :; done
+body='{"ID":"","ServerVersion":"","Driver":"","DockerRootDir":"/var/lib/docker","OperatingSystem":"no Docker engine in this node"}'
+printf 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %s\r\nConnection: close\r\n\r\n%s' "${#body}" "$body"
+)sh";
+}
+
 std::string kubelet_dropin(const NodeFilesParams& p) {
   std::string runtime;
+  std::string wants = "containerd.service";
+  if (kubelet_probes_docker(p.version)) {
+    runtime += fmt::format(" --docker=unix://{}", k_docker_info_socket); // cAdvisor's own flag
+    wants += " mk-docker-info.socket";
+  }
   // kubelet < 1.24 defaults to the docker runtime; from 1.27 the endpoint is a KubeletConfiguration field
   if (p.version < k8s::Version{1, 24, 0}) runtime += " --container-runtime=remote";
   if (p.version < k8s::Version{1, 27, 0})
     runtime += fmt::format(" --container-runtime-endpoint=unix://{}", k_containerd_socket);
   return fmt::format(R"ini(# Written by mk.
 [Unit]
-Wants=containerd.service
+Wants={wants}
+After={wants}
 
 [Service]
 EnvironmentFile=-/var/lib/kubelet/kubeadm-flags.env
@@ -91,7 +143,8 @@ ExecStart={bin}/kubelet --bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet
 [Install]
 )ini",
                      fmt::arg("prep", k_kubelet_prep), fmt::arg("bin", binaries_dir(p.version)),
-                     fmt::arg("runtime", runtime), fmt::arg("name", p.node_name), fmt::arg("ip", p.node_ip));
+                     fmt::arg("runtime", runtime), fmt::arg("name", p.node_name), fmt::arg("ip", p.node_ip),
+                     fmt::arg("wants", wants));
 }
 
 std::string kubelet_prep_script(const NodeFilesParams& p) {

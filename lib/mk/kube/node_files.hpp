@@ -18,6 +18,19 @@ inline constexpr const char* k_admin_kubeconfig = "/etc/kubernetes/admin.conf";
 inline constexpr const char* k_kubelet_prep = "/usr/local/bin/mk-kubelet-prep";
 inline constexpr const char* k_containerd_socket = "/run/containerd/containerd.sock";
 
+// Kubernetes < 1.24: the kubelet's embedded cAdvisor asks Docker for its root directory at every kubelet
+// start and, when no Docker engine answers, retries for 5 s (cadvisor container/docker/factory.go: 5 tries, 1
+// s apart) before the kubelet does anything else. The node has no Docker engine; this socket (systemd, one
+// process per connection) says so at once, and the kubelet's --docker (cAdvisor's endpoint) names it.
+inline constexpr const char* k_docker_info_socket = "/run/mk/docker-info.sock";
+inline constexpr const char* k_docker_info_script = "/usr/local/bin/mk-docker-info";
+// Whether a kubelet of `version` probes Docker (and has --docker).
+bool kubelet_probes_docker(const k8s::Version& version);
+// The socket unit, its per-connection service and the answering script.
+std::string docker_info_socket_unit();
+std::string docker_info_service_unit();
+std::string docker_info_script();
+
 // What the node files depend on.
 struct NodeFilesParams {
   k8s::Version version;

@@ -105,6 +105,15 @@ public:
             {"/etc/systemd/system.conf.d/10-mk-stop.conf", kube::systemd_stop_timeout(), 0644},
             {kube::k_kubeadm_config, kube::render_kubeadm_config(kubeadm), 0640},
         });
+    bool docker_probe = kube::kubelet_probes_docker(context.version);
+    if (docker_probe)
+      files.insert(
+          files.end(),
+          {
+              {"/etc/systemd/system/mk-docker-info.socket", kube::docker_info_socket_unit(), 0644},
+              {"/etc/systemd/system/mk-docker-info@.service", kube::docker_info_service_unit(), 0644},
+              {kube::k_docker_info_script, kube::docker_info_script(), 0755},
+          });
     auto written = MK_TRY(sync_node_files(node, files));
     auto changed = [&](std::string_view prefix) {
       return std::any_of(written.begin(), written.end(),
@@ -118,6 +127,10 @@ public:
           exec::run_checked(node, {{"systemctl", "daemon-reload"}, {}, {}, 60s, {}}, ErrorCode::node_failed));
     MK_TRY(exec::run_checked(node, {{"systemctl", "enable", "kubelet"}, {}, {}, 30s, {}},
                              ErrorCode::node_failed));
+    if (docker_probe)
+      MK_TRY(exec::run_checked(node,
+                               {{"systemctl", "enable", "--now", "mk-docker-info.socket"}, {}, {}, 30s, {}},
+                               ErrorCode::node_failed));
     // the control-plane name and the kernel-setting guard, before kubeadm looks at the node
     MK_TRY(exec::run_checked(node, {{kube::k_kubelet_prep}, {}, {}, 30s, {}}, ErrorCode::node_failed));
     return {};
