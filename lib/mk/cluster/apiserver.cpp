@@ -3,6 +3,8 @@
 
 #include "mk/cluster/kubernetes.hpp"
 
+#include <cstdio>
+#include <ctime>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -33,6 +35,33 @@ std::string apiserver_health(const ApiServer& server) {
   auto response = api_get(server, "/healthz", std::chrono::seconds(2));
   if (!response) return "Stopped";
   return response->head.status == 200 ? "Running" : "Error";
+}
+
+std::optional<bool> lease_alive(std::string_view lease_json, std::chrono::system_clock::time_point now) {
+  auto document = nlohmann::json::parse(lease_json, nullptr, false);
+  if (!document.is_object()) return std::nullopt;
+  auto renewed = document.value("/spec/renewTime"_json_pointer, std::string());
+  auto duration = document.value("/spec/leaseDurationSeconds"_json_pointer, 0);
+  // RFC 3339 in UTC with microseconds, as Kubernetes writes MicroTime: 2026-11-28T22:59:01.123456Z
+  std::tm time{};
+  int micros = 0;
+  if (duration <= 0 ||
+      std::sscanf(renewed.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%6dZ", &time.tm_year, &time.tm_mon, &time.tm_mday,
+                  &time.tm_hour, &time.tm_min, &time.tm_sec, &micros) < 6)
+    return std::nullopt;
+  time.tm_year -= 1900;
+  time.tm_mon -= 1;
+  auto at = std::chrono::system_clock::from_time_t(::timegm(&time)) + std::chrono::microseconds(micros);
+  return now - at <= std::chrono::seconds(duration);
+}
+
+std::optional<bool> kubelet_alive(const ApiServer& server, std::string_view name) {
+  auto response =
+      api_get(server, fmt::format("/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/{}", name));
+  if (!response) return std::nullopt;
+  if (response->head.status == 404) return false; // never registered
+  if (response->head.status != 200) return std::nullopt;
+  return lease_alive(response->body, std::chrono::system_clock::now());
 }
 
 std::optional<bool> node_ready(const ApiServer& server, std::string_view name) {

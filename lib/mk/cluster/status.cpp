@@ -77,12 +77,19 @@ Result<ClusterStatus> cluster_status(Env& env, driver::Driver& driver, std::stri
     } else {
       node.ports = info.ports; // the ports the engine publishes now
       auto server = api_server(env.paths, *config);
-      // the node-side checks and the API server's health are independent: ask both at once
-      auto components = std::async(std::launch::async, [&] { return node_components(driver, node.name); });
-      auto health = node.control_plane ? apiserver_health(server) : "Irrelevant";
-      auto parts = components.get();
-      line.kubelet = parts.kubelet;
-      line.apiserver = parts.apiserver_frozen ? "Paused" : health;
+      // the kubelet's liveness comes from its node Lease when the API server answers (no round trip into the
+      // node); without an API server only the node can tell, and it also tells whether that server is frozen
+      auto lease = std::async(std::launch::async, [&] { return kubelet_alive(server, node.name); });
+      auto health = apiserver_health(server);
+      auto alive = lease.get();
+      if (health == "Running" && alive) {
+        line.kubelet = *alive ? "Running" : "Stopped";
+        line.apiserver = node.control_plane ? health : "Irrelevant";
+      } else {
+        auto parts = node_components(driver, node.name);
+        line.kubelet = parts.kubelet;
+        line.apiserver = !node.control_plane ? "Irrelevant" : parts.apiserver_frozen ? "Paused" : health;
+      }
       line.kubeconfig = node.control_plane ? kubeconfig_state(*config, server.base_url) : "Irrelevant";
     }
     status.nodes.push_back(std::move(line));

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "mk/cluster/apiserver.hpp"
 #include "mk/cluster/status.hpp"
 
 #include <catch2/catch.hpp>
+#include <ctime>
 
 using namespace mk;
 
@@ -30,4 +32,22 @@ TEST_CASE("status prints minikube's block and JSON", "[cluster]") {
       cluster::format_status_json(status) ==
       R"({"Name":"mk","Host":"Running","Kubelet":"Irrelevant","APIServer":"Irrelevant","Kubeconfig":"Irrelevant","Worker":false})"
       "\n");
+}
+
+TEST_CASE("a kubelet is alive while its node Lease was renewed within the lease's duration", "[cluster]") {
+  std::tm at{};
+  at.tm_year = 2026 - 1900;
+  at.tm_mon = 10;
+  at.tm_mday = 28;
+  at.tm_hour = 22;
+  at.tm_min = 59;
+  at.tm_sec = 1;
+  auto renewed = std::chrono::system_clock::from_time_t(::timegm(&at)) + std::chrono::microseconds(123456);
+  std::string lease =
+      R"({"kind":"Lease","spec":{"holderIdentity":"mk","leaseDurationSeconds":40,"renewTime":"2026-11-28T22:59:01.123456Z"}})";
+  CHECK(cluster::lease_alive(lease, renewed + std::chrono::seconds(10)) == std::optional<bool>(true));
+  CHECK(cluster::lease_alive(lease, renewed + std::chrono::seconds(40)) == std::optional<bool>(true));
+  CHECK(cluster::lease_alive(lease, renewed + std::chrono::seconds(41)) == std::optional<bool>(false));
+  CHECK_FALSE(cluster::lease_alive(R"({"spec":{"holderIdentity":"mk"}})", renewed).has_value());
+  CHECK_FALSE(cluster::lease_alive("not json", renewed).has_value());
 }
