@@ -19,34 +19,55 @@ using namespace std::chrono_literals;
 namespace {
 
 // Puts kubeadm, kubelet and kubectl into the node unless identical copies are there. Binaries that came with
-// a preload are kept; otherwise they are downloaded (cached) and copied.
+// a preload are kept; otherwise they are downloaded (cached) and copied. What is installed is recorded in the node
+// (k_binaries_stamp: "<sha256>  <path>" lines, as sha256sum prints them), so a restart reads one small file
+// instead of hashing the binaries again.
+constexpr const char* k_binaries_stamp = ".mk-sha256";
+
 Status copy_binaries(StartContext& context) {
   auto& node = *context.node;
   auto directory = kube::binaries_dir(context.version);
-  exec::Command hashes{{"sha256sum", "--"}, {}, {}, {}, {}};
-  for (const char* name : k_node_binaries)
-    hashes.argv.push_back(directory + "/" + name);
-  auto existing = MK_TRY(node.run(hashes));
-  std::map<std::string, std::string> node_hashes;
-  for (const auto& line : core::split(existing.out, '\n', true))
-    if (auto w = core::words(line); w.size() == 2) node_hashes[w[1]] = w[0];
-  if (context.host_binaries.empty()) {
-    if (node_hashes.size() == std::size(k_node_binaries)) return {};
+  auto stamp = directory + "/" + k_binaries_stamp;
+  auto parse = [](const std::string& text) {
+    std::map<std::string, std::string> hashes;
+    for (const auto& line : core::split(text, '\n', true))
+      if (auto w = core::words(line); w.size() == 2) hashes[w[1]] = w[0];
+    return hashes;
+  };
+  auto recorded = MK_TRY(node.run({{"cat", stamp}, {}, {}, 10s, {}}));
+  auto node_hashes = recorded.ok() ? parse(recorded.out) : std::map<std::string, std::string>{};
+  bool complete = node_hashes.size() == std::size(k_node_binaries);
+  if (context.host_binaries.empty() && complete) return {};
+  if (!complete) { // no record yet (a preload's binaries, or an mk that wrote none): hash them once
+    exec::Command hashes{{"sha256sum", "--"}, {}, {}, {}, {}};
+    for (const char* name : k_node_binaries)
+      hashes.argv.push_back(directory + "/" + name);
+    auto existing = MK_TRY(node.run(hashes)); // exits 1 when some are missing: those are simply absent
+    node_hashes = parse(existing.out);
+  }
+  if (context.host_binaries.empty() && node_hashes.size() != std::size(k_node_binaries)) {
     ui::Transfers transfers(context.env.ui);
     auto cache = context.env.paths.binaries_cache(context.version.to_string());
     MK_TRY(ensure_binaries(context.plan.binaries, cache, transfers));
     context.host_binaries = cache;
   }
-  for (const char* name : k_node_binaries) {
-    auto target = directory + "/" + name;
-    auto local = context.host_binaries / name;
-    auto expected = MK_TRY(net::sha256_of_file(local));
-    if (node_hashes[target] == expected) continue;
-    context.env.ui.step_progress(fmt::format("copying {}", name));
-    if (std::string_view(name) == "kubelet") // a running kubelet keeps the old binary busy
-      node.run({{"systemctl", "stop", "kubelet"}, {}, {}, 30s, {}});
-    MK_TRY(node.copy_file(local, target, 0755));
+  if (!context.host_binaries.empty()) {
+    for (const char* name : k_node_binaries) {
+      auto target = directory + "/" + name;
+      auto local = context.host_binaries / name;
+      auto expected = MK_TRY(net::sha256_of_file(local));
+      if (node_hashes[target] == expected) continue;
+      context.env.ui.step_progress(fmt::format("copying {}", name));
+      if (std::string_view(name) == "kubelet") // a running kubelet keeps the old binary busy
+        node.run({{"systemctl", "stop", "kubelet"}, {}, {}, 30s, {}});
+      MK_TRY(node.copy_file(local, target, 0755));
+      node_hashes[target] = expected;
+    }
   }
+  std::string text;
+  for (const auto& [path, hash] : node_hashes)
+    text += fmt::format("{}  {}\n", hash, path);
+  if (text != recorded.out || !recorded.ok()) MK_TRY(node.write_file(stamp, text, 0644));
   return {};
 }
 
