@@ -35,6 +35,11 @@ echo "start took $(($(date +%s) - t0)) s"
 assert_contains "$start_out" "Bootstrapping the control plane (kubeadm init)"
 assert_contains "$start_err$start_out" "CoreDNS image"
 
+note "right after the start returns: the default ServiceAccount exists and a bare pod is accepted at the first try"
+kubectl get serviceaccount default >/dev/null || fail "no default ServiceAccount right after the start"
+kubectl run pause --image="$MK_TEST_IMAGE_REPOSITORY/pause:3.2" --restart=Never >/dev/null ||
+  fail "a pod was refused right after the start"
+
 note "the node is Ready (host kubectl $MK_TEST_KUBECTL, merged kubeconfig)"
 assert_eq "$(kubectl config current-context)" $a
 kubectl get nodes -o wide
@@ -42,8 +47,7 @@ assert_eq "$(kubectl get node $a -o jsonpath='{.status.conditions[?(@.type=="Rea
 assert_contains "$(mk kubectl -p $a -- version --short 2>/dev/null || mk kubectl -p $a -- version)" "$MK_TEST_K8S_VERSION"
 assert_contains "$(mk kubectl -p $a -- get nodes)" "Ready"
 
-note "a pod reaches Running"
-kubectl run pause --image="$MK_TEST_IMAGE_REPOSITORY/pause:3.2" --restart=Never >/dev/null
+note "the pod reaches Running"
 kubectl wait --for=condition=Ready pod/pause --timeout=180s >/dev/null || { kubectl describe pod pause; fail "pod not Ready"; }
 assert_eq "$(kubectl get pod pause -o jsonpath='{.status.phase}')" Running
 
