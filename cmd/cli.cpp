@@ -57,6 +57,10 @@ std::unique_ptr<CLI::App> build_app(Invocation& in) {
       "Fill the cache for this version (node image, preload or binaries + images); create nothing");
   start->add_flag("--dry-run", f.dry_run,
                   "Validate and print every image and URL a start would fetch; touch nothing");
+  start->add_option(
+      "--wait", f.wait,
+      "What to wait for before returning: a list of apiserver, system_pods, default_sa, "
+      "apps_running, node_ready, kubelet, extra; or all, none (default: apiserver,node_ready,default_sa)");
   start->add_flag("--keep-context", f.keep_context,
                   "Add the cluster to the kubeconfig without making it the current context");
   start->add_flag(

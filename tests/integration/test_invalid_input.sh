@@ -24,6 +24,8 @@ expect_usage start -p $p --no-kubernetes --base-image='bad image'
 expect_usage start -p Bad_Name --no-kubernetes
 expect_usage start -p $p --no-kubernetes --kubernetes-version=v1.20.2
 expect_usage start -p $p --no-such-flag
+expect_usage start -p $p --no-kubernetes --wait=apiserver,nodes
+assert_contains "$r_err" "invalid --wait"
 expect_usage status -p $p -o yaml
 expect_usage completion fish
 expect_usage frobnicate

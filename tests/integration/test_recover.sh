@@ -67,8 +67,15 @@ docker exec $p test -f /var/lib/mk/control-plane-initialized || fail "the marker
 note "docker rm -f of the stopped cluster's container, then mk start: the cluster comes back from its volume"
 mk stop -p $p >/dev/null
 docker rm -f $p >/dev/null
-start_ok
+start_ok --wait=all
 node_ready "after its container was recreated"
+# --wait=all: the control plane's pods and kube-proxy already run when mk returns
+for component in etcd kube-apiserver kube-controller-manager kube-scheduler; do
+  assert_eq "$(kubectl -n kube-system get pods -l component=$component -o jsonpath='{.items[0].status.phase}')" Running \
+    "$component right after --wait=all"
+done
+assert_eq "$(kubectl -n kube-system get pods -l k8s-app=kube-proxy -o jsonpath='{.items[0].status.phase}')" Running \
+  "kube-proxy right after --wait=all"
 configmap_kept "the container was removed"
 
 note "mk delete leaves nothing"

@@ -37,22 +37,27 @@ std::string apiserver_health(const ApiServer& server) {
   return response->head.status == 200 ? "Running" : "Error";
 }
 
+std::optional<std::chrono::system_clock::time_point> parse_kubernetes_time(std::string_view text) {
+  // RFC 3339 in UTC as Kubernetes writes it: 2026-11-28T22:59:01Z, or with microseconds (MicroTime)
+  std::tm time{};
+  int micros = 0;
+  std::string copy(text);
+  int fields = std::sscanf(copy.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%6dZ", &time.tm_year, &time.tm_mon,
+                           &time.tm_mday, &time.tm_hour, &time.tm_min, &time.tm_sec, &micros);
+  if (fields < 6) return std::nullopt;
+  if (fields == 6) micros = 0;
+  time.tm_year -= 1900;
+  time.tm_mon -= 1;
+  return std::chrono::system_clock::from_time_t(::timegm(&time)) + std::chrono::microseconds(micros);
+}
+
 std::optional<bool> lease_alive(std::string_view lease_json, std::chrono::system_clock::time_point now) {
   auto document = nlohmann::json::parse(lease_json, nullptr, false);
   if (!document.is_object()) return std::nullopt;
-  auto renewed = document.value("/spec/renewTime"_json_pointer, std::string());
   auto duration = document.value("/spec/leaseDurationSeconds"_json_pointer, 0);
-  // RFC 3339 in UTC with microseconds, as Kubernetes writes MicroTime: 2026-11-28T22:59:01.123456Z
-  std::tm time{};
-  int micros = 0;
-  if (duration <= 0 ||
-      std::sscanf(renewed.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%6dZ", &time.tm_year, &time.tm_mon, &time.tm_mday,
-                  &time.tm_hour, &time.tm_min, &time.tm_sec, &micros) < 6)
-    return std::nullopt;
-  time.tm_year -= 1900;
-  time.tm_mon -= 1;
-  auto at = std::chrono::system_clock::from_time_t(::timegm(&time)) + std::chrono::microseconds(micros);
-  return now - at <= std::chrono::seconds(duration);
+  auto renewed = parse_kubernetes_time(document.value("/spec/renewTime"_json_pointer, std::string()));
+  if (duration <= 0 || !renewed) return std::nullopt;
+  return now - *renewed <= std::chrono::seconds(duration);
 }
 
 std::optional<bool> kubelet_alive(const ApiServer& server, std::string_view name) {
@@ -64,13 +69,23 @@ std::optional<bool> kubelet_alive(const ApiServer& server, std::string_view name
   return lease_alive(response->body, std::chrono::system_clock::now());
 }
 
-std::optional<bool> node_ready(const ApiServer& server, std::string_view name) {
+std::optional<bool> node_ready(const ApiServer& server, std::string_view name,
+                               std::chrono::system_clock::time_point since) {
   auto response = api_get(server, fmt::format("/api/v1/nodes/{}", name));
   if (!response || response->head.status != 200) return std::nullopt;
-  auto document = nlohmann::json::parse(response->body, nullptr, false);
+  return node_ready_in(response->body, since);
+}
+
+std::optional<bool> node_ready_in(std::string_view node_json, std::chrono::system_clock::time_point since) {
+  auto document = nlohmann::json::parse(node_json, nullptr, false);
   if (document.is_discarded()) return std::nullopt;
-  for (const auto& condition : document.value("/status/conditions"_json_pointer, nlohmann::json::array()))
-    if (condition.value("type", "") == "Ready") return condition.value("status", "") == "True";
+  for (const auto& condition : document.value("/status/conditions"_json_pointer, nlohmann::json::array())) {
+    if (condition.value("type", "") != "Ready") continue;
+    // the status a kubelet left before the node stopped stays until something overwrites it
+    auto heartbeat = parse_kubernetes_time(condition.value("lastHeartbeatTime", ""));
+    auto fresh = heartbeat && *heartbeat >= std::chrono::floor<std::chrono::seconds>(since);
+    return condition.value("status", "") == "True" && fresh;
+  }
   return false;
 }
 

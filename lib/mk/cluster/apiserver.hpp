@@ -26,14 +26,20 @@ Result<net::HttpResponse> api_get(const ApiServer& server, std::string_view path
 // "Running" (GET /healthz answered 200), "Stopped" (no connection) or "Error" (another answer).
 std::string apiserver_health(const ApiServer& server);
 
-// Whether the kubelet of node `name` is alive by Kubernetes' own measure: its node Lease was renewed within the
-// lease's duration (40 s by default; the kubelet renews it every quarter of that). nullopt when the API server
-// cannot say.
+// Whether the kubelet of node `name` is alive by Kubernetes' own measure: its node Lease was renewed within
+// the lease's duration (40 s by default; the kubelet renews it every quarter of that). nullopt when the API
+// server cannot say.
 std::optional<bool> kubelet_alive(const ApiServer& server, std::string_view name);
 // The same from a Lease's JSON at time `now`; nullopt when it has no renew time or duration.
 std::optional<bool> lease_alive(std::string_view lease_json, std::chrono::system_clock::time_point now);
 
-// Whether node `name` reports Ready; nullopt when the API server cannot say.
-std::optional<bool> node_ready(const ApiServer& server, std::string_view name);
+// Whether node `name` reports Ready in a status its kubelet sent at `since` or later (a restarted node's old
+// Ready status does not count); nullopt when the API server cannot say.
+std::optional<bool> node_ready(const ApiServer& server, std::string_view name,
+                               std::chrono::system_clock::time_point since);
+// The same from a Node's JSON.
+std::optional<bool> node_ready_in(std::string_view node_json, std::chrono::system_clock::time_point since);
+// A time as Kubernetes writes it (RFC 3339, UTC, optional fraction); nullopt when it is not one.
+std::optional<std::chrono::system_clock::time_point> parse_kubernetes_time(std::string_view text);
 
 } // namespace mk::cluster

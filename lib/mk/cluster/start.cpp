@@ -46,7 +46,8 @@ std::vector<std::unique_ptr<Step>> plan_start(const StartContext& context) {
   plan.push_back(steps::bootstrap_control_plane());
   plan.push_back(steps::wait_for_apiserver());
   if (context.confirm_control_plane) plan.push_back(steps::confirm_control_plane());
-  plan.push_back(steps::wait_for_node_ready());
+  const auto& wait = context.request.wait;
+  if (wait.node_ready || wait.default_sa || wait.system_pods) plan.push_back(steps::wait_for_node_ready());
   plan.push_back(steps::enable_addons());
   plan.push_back(steps::update_kubeconfig());
   return plan;

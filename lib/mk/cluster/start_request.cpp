@@ -2,6 +2,7 @@
 #include "mk/cluster/start_request.hpp"
 
 #include "mk/config/validate.hpp"
+#include "mk/core/strings.hpp"
 #include "mk/k8s/version.hpp"
 #include "mk/mirror/countries.hpp"
 #include "mk/net/ipv4.hpp"
@@ -41,6 +42,29 @@ static Result<std::string> base_url(const std::string& text, std::string_view fl
   while (url.back() == '/')
     url.pop_back();
   return url;
+}
+
+Result<WaitFor> parse_wait(std::string_view text) {
+  if (text.empty() || text == "true") return WaitFor{};
+  if (text == "none" || text == "false") return WaitFor{false, false, false};
+  if (text == "all") return WaitFor{true, true, true};
+  WaitFor wait{false, false, false};
+  for (const auto& word : core::split(text, ',')) {
+    if (word == "apiserver") continue;
+    if (word == "node_ready" || word == "kubelet")
+      wait.node_ready = true;
+    else if (word == "default_sa")
+      wait.default_sa = true;
+    else if (word == "system_pods" || word == "apps_running" || word == "extra")
+      wait.system_pods = true;
+    else
+      return fail(
+          ErrorCode::usage,
+          fmt::format("invalid --wait \"{}\": \"{}\" is not one of apiserver, system_pods, default_sa, "
+                      "apps_running, node_ready, kubelet, extra (or all, none)",
+                      text, word));
+  }
+  return wait;
 }
 
 Result<StartRequest> validate_start_flags(const StartFlags& flags, const HostFacts& host) {
@@ -122,6 +146,7 @@ Result<StartRequest> validate_start_flags(const StartFlags& flags, const HostFac
   request.download_only = flags.download_only;
   request.dry_run = flags.dry_run;
   request.preload = flags.preload;
+  request.wait = MK_TRY(parse_wait(flags.wait));
   if (flags.download_only && flags.dry_run)
     return fail(ErrorCode::usage, "--download-only cannot be combined with --dry-run");
   if ((flags.download_only || flags.dry_run) && flags.no_kubernetes)

@@ -30,6 +30,7 @@ struct StartFlags {
   bool download_only = false;
   bool dry_run = false;
   bool preload = true;
+  std::string wait; // --wait: components, "all" or "none"; empty: the default
 };
 
 // Facts about this machine that validation needs.
@@ -37,6 +38,19 @@ struct HostFacts {
   int cpus = 1;
   long long memory_mb = 0;
 };
+
+// What `mk start` waits for before it returns (minikube's --wait components). The API server is always waited
+// for: mk applies the default addons through it.
+struct WaitFor {
+  bool node_ready =
+      true; // node_ready, kubelet: the node is Ready in a status its kubelet sent since the start
+  bool default_sa = true;   // default_sa: the `default` ServiceAccount exists (pods can be created)
+  bool system_pods = false; // system_pods, apps_running, extra: the control plane's pods and kube-proxy run
+  bool operator==(const WaitFor&) const = default;
+};
+// Parses --wait: a comma-separated list of apiserver, system_pods, default_sa, apps_running, node_ready,
+// kubelet, extra; or all, none (also true/false, as minikube). Empty: the default (node_ready, default_sa).
+Result<WaitFor> parse_wait(std::string_view text);
 
 // `mk start` after validation: every value checked and resolved.
 struct StartRequest {
@@ -62,6 +76,7 @@ struct StartRequest {
   bool download_only = false;                // fill the cache, create nothing
   bool dry_run = false;                      // print the plan, touch nothing
   bool preload = true; // false: binaries and images one by one, even when a preload exists
+  WaitFor wait{};      // what a Kubernetes start waits for before it returns
 };
 
 // Checks every flag before anything is created; usage error naming the flag otherwise.

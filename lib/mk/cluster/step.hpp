@@ -9,6 +9,7 @@
 #include "mk/kube/node_files.hpp"
 #include "mk/mirror/plan.hpp"
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -53,6 +54,8 @@ struct StartContext {
   mirror::Plan plan{};                   // what this cluster may fetch (when it has Kubernetes)
   std::filesystem::path host_binaries{}; // kubeadm, kubelet, kubectl on the host, once downloaded
   std::filesystem::path preload{};       // the preload tarball on the host, when one is used for a new node
+  // when this run began: a node counts as Ready only in a status its kubelet sent since then
+  std::chrono::system_clock::time_point started = std::chrono::system_clock::now();
   bool existed = false; // the profile existed before this run: its nodes are restarted, never recreated
   // kubeadm init completed in the node before this run (or, for an older profile, probably did: then
   // confirm_control_plane is set and the start confirms it through the API server)

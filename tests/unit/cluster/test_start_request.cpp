@@ -71,3 +71,18 @@ TEST_CASE("default memory is a quarter of the machine within bounds", "[cluster]
   CHECK(cluster::default_memory_mb(8000) == 3072);
   CHECK(cluster::default_memory_mb(2000) == 1952);
 }
+
+TEST_CASE("--wait takes minikube's components, all and none", "[cluster]") {
+  using cluster::WaitFor;
+  CHECK(*cluster::parse_wait("") == WaitFor{true, true, false});
+  CHECK(*cluster::parse_wait("none") == WaitFor{false, false, false});
+  CHECK(*cluster::parse_wait("false") == WaitFor{false, false, false});
+  CHECK(*cluster::parse_wait("all") == WaitFor{true, true, true});
+  CHECK(*cluster::parse_wait("apiserver") == WaitFor{false, false, false});
+  CHECK(*cluster::parse_wait("apiserver,system_pods") == WaitFor{false, false, true});
+  CHECK(*cluster::parse_wait("kubelet,default_sa") == WaitFor{true, true, false});
+  auto bad = cluster::parse_wait("apiserver,nodes");
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().code == ErrorCode::usage);
+  CHECK(bad.error().message.find("\"nodes\"") != std::string::npos);
+}

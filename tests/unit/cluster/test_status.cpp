@@ -51,3 +51,19 @@ TEST_CASE("a kubelet is alive while its node Lease was renewed within the lease'
   CHECK_FALSE(cluster::lease_alive(R"({"spec":{"holderIdentity":"mk"}})", renewed).has_value());
   CHECK_FALSE(cluster::lease_alive("not json", renewed).has_value());
 }
+
+TEST_CASE("a node is Ready only in a status its kubelet sent since the start", "[cluster]") {
+  auto since = *cluster::parse_kubernetes_time("2026-11-28T23:00:10.500000Z");
+  auto node = [](std::string status, std::string heartbeat) {
+    return R"({"status":{"conditions":[{"type":"MemoryPressure","status":"False"},{"type":"Ready","status":")" +
+           status + R"(","lastHeartbeatTime":")" + heartbeat + R"("}]}})";
+  };
+  CHECK(cluster::node_ready_in(node("True", "2026-11-28T23:00:12Z"), since) == std::optional<bool>(true));
+  CHECK(cluster::node_ready_in(node("True", "2026-11-28T23:00:10Z"), since) ==
+        std::optional<bool>(true)); // same second
+  CHECK(cluster::node_ready_in(node("True", "2026-11-28T22:58:00Z"), since) ==
+        std::optional<bool>(false)); // stale
+  CHECK(cluster::node_ready_in(node("False", "2026-11-28T23:00:12Z"), since) == std::optional<bool>(false));
+  CHECK_FALSE(cluster::node_ready_in("{", since).has_value());
+  CHECK_FALSE(cluster::parse_kubernetes_time("yesterday").has_value());
+}

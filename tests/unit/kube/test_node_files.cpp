@@ -3,11 +3,11 @@
 #include "mk/kube/node_files.hpp"
 
 #include <catch2/catch.hpp>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -33,12 +33,13 @@ TEST_CASE("kubelets before 1.24 probe Docker through mk's answering socket; late
     CHECK(dropin.find("--docker") == std::string::npos);
     CHECK(dropin.find("Wants=containerd.service\n") != std::string::npos);
   }
-  CHECK(kube::docker_info_socket_unit().find("ListenStream=/run/mk/docker-info.sock\nSocketMode=0600\nAccept=yes") !=
-        std::string::npos);
+  CHECK(kube::docker_info_socket_unit().find(
+            "ListenStream=/run/mk/docker-info.sock\nSocketMode=0600\nAccept=yes") != std::string::npos);
 }
 
 TEST_CASE("the Docker probe gets an HTTP answer with a root directory and no engine version", "[kube]") {
-  auto dir = std::filesystem::temp_directory_path() / ("mk-docker-info-" + std::to_string(std::random_device{}()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("mk-docker-info-" + std::to_string(std::random_device{}()));
   std::filesystem::create_directories(dir);
   auto script = dir / "mk-docker-info";
   std::ofstream(script) << kube::docker_info_script();

@@ -19,9 +19,9 @@ using namespace std::chrono_literals;
 namespace {
 
 // Puts kubeadm, kubelet and kubectl into the node unless identical copies are there. Binaries that came with
-// a preload are kept; otherwise they are downloaded (cached) and copied. What is installed is recorded in the node
-// (k_binaries_stamp: "<sha256>  <path>" lines, as sha256sum prints them), so a restart reads one small file
-// instead of hashing the binaries again.
+// a preload are kept; otherwise they are downloaded (cached) and copied. What is installed is recorded in the
+// node (k_binaries_stamp: "<sha256>  <path>" lines, as sha256sum prints them), so a restart reads one small
+// file instead of hashing the binaries again.
 constexpr const char* k_binaries_stamp = ".mk-sha256";
 
 Status copy_binaries(StartContext& context) {

@@ -5,6 +5,7 @@
 #include "mk/core/strings.hpp"
 
 #include <fmt/format.h>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -68,29 +69,68 @@ public:
   }
 };
 
+// The control plane's pods (by their component label) and kube-proxy, each Running and Ready; what is missing
+// otherwise.
+std::string system_pods_missing(const ApiServer& server) {
+  auto response = api_get(server, "/api/v1/namespaces/kube-system/pods");
+  if (!response || response->head.status != 200) return "the pod list";
+  auto document = nlohmann::json::parse(response->body, nullptr, false);
+  std::map<std::string, bool> wanted = {{"etcd", false},
+                                        {"kube-apiserver", false},
+                                        {"kube-controller-manager", false},
+                                        {"kube-scheduler", false},
+                                        {"kube-proxy", false}};
+  for (const auto& pod : document.value("items", nlohmann::json::array())) {
+    auto labels = pod.value("/metadata/labels"_json_pointer, nlohmann::json::object());
+    auto name = labels.value("component", labels.value("k8s-app", ""));
+    auto it = wanted.find(name);
+    if (it == wanted.end() || pod.value("/status/phase"_json_pointer, std::string()) != "Running") continue;
+    for (const auto& condition : pod.value("/status/conditions"_json_pointer, nlohmann::json::array()))
+      if (condition.value("type", "") == "Ready" && condition.value("status", "") == "True")
+        it->second = true;
+  }
+  std::string missing;
+  for (const auto& [name, ready] : wanted)
+    if (!ready) missing += (missing.empty() ? "" : ", ") + name;
+  return missing;
+}
+
 class WaitForNodeReady final : public Step {
 public:
   std::string title(const StartContext& context) const override {
-    return fmt::format("Waiting for node {} to be Ready", context.config.nodes.front().name);
+    const auto& wait = context.request.wait;
+    const auto& node = context.config.nodes.front().name;
+    if (wait.node_ready) return fmt::format("Waiting for node {} to be Ready", node);
+    if (wait.default_sa) return "Waiting for the default ServiceAccount";
+    return "Waiting for the system pods";
   }
 
   Status run(StartContext& context) override {
+    const auto& wait = context.request.wait;
     auto server = api_server(context.env.paths, context.config);
     auto deadline = std::chrono::steady_clock::now() + k_timeout;
     const auto& node = context.config.nodes.front().name;
     std::string last;
     while (true) {
       if (core::interrupted()) return fail(ErrorCode::interrupted, "interrupted");
-      auto ready = node_ready(server, node);
-      // workloads can be created once the controller manager made the default service account
-      if (ready && *ready) {
-        auto account = api_get(server, "/api/v1/namespaces/default/serviceaccounts/default");
-        if (account && account->head.status == 200) return {};
+      last.clear();
+      if (wait.node_ready) {
+        auto ready = node_ready(server, node, context.started);
+        if (!ready || !*ready) last = !ready ? "not registered yet" : "not Ready since the start";
       }
-      last = !ready ? "not registered yet" : *ready ? "waiting for the default service account" : "NotReady";
+      // workloads can be created once the controller manager made the default service account
+      if (last.empty() && wait.default_sa) {
+        auto account = api_get(server, "/api/v1/namespaces/default/serviceaccounts/default");
+        if (!account || account->head.status != 200) last = "waiting for the default service account";
+      }
+      if (last.empty() && wait.system_pods) {
+        auto missing = system_pods_missing(server);
+        if (!missing.empty()) last = "waiting for " + missing;
+      }
+      if (last.empty()) return {};
       context.env.ui.step_progress(last);
       if (std::chrono::steady_clock::now() >= deadline)
-        return fail(timed_out(context, fmt::format("node {} did not become Ready", node), last));
+        return fail(timed_out(context, fmt::format("node {} did not become ready", node), last));
       std::this_thread::sleep_for(k_interval);
     }
   }
