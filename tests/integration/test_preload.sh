@@ -47,7 +47,7 @@ run_mk start start -p $p --wait=none
 [ "$start_rc" = 0 ] || fail "start after an interrupted bootstrap failed ($start_rc): $start_err"
 assert_contains "$start_out" "never finished bootstrapping Kubernetes"
 assert_contains "$start_out" "Bootstrapping the control plane (kubeadm init)"
-assert_not_contains "$start_out" "Waiting for node"
+assert_not_contains "$start_out" "to be Ready"
 [ "$(docker inspect $p --format '{{.Id}}')" != "$old_id" ] || fail "the half-initialised node was reused"
 "$MK_TEST_KUBECTL" wait --for=condition=Ready node/$p --timeout=180s >/dev/null || fail "the node never became Ready"
 mk delete -p $p >/dev/null
