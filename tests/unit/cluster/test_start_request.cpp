@@ -72,7 +72,7 @@ TEST_CASE("default memory is a quarter of the machine within bounds", "[cluster]
   CHECK(cluster::default_memory_mb(2000) == 1952);
 }
 
-TEST_CASE("--wait takes minikube's components, all and none", "[cluster]") {
+TEST_CASE("the wait flag takes minikube's components, all and none", "[cluster]") {
   using cluster::WaitFor;
   CHECK(*cluster::parse_wait("") == WaitFor{true, true, false});
   CHECK(*cluster::parse_wait("none") == WaitFor{false, false, false});
