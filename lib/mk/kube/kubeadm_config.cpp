@@ -131,9 +131,13 @@ void kubelet_configuration(Writer& out, const KubeadmParams& p) {
   out.line("  nodefs.inodesFree: \"0%\"");
   out.line("  imagefs.available: \"0%\"");
   out.line("failSwapOn: false");
-  out.line("# the node's status is computed every second (and sent only when it changes; the lease is the");
-  out.line("# heartbeat), so the first Ready status follows the runtime's network readiness at once");
+  out.line(
+      "# the node's status is computed every second and sent when it changes (the lease is the heartbeat),");
+  out.line("# so the first Ready status follows the runtime's network readiness at once; the report "
+           "frequency must");
+  out.line("# be explicit, or it would default to the update frequency: a status write every second");
   out.line("nodeStatusUpdateFrequency: 1s");
+  out.line("nodeStatusReportFrequency: 5m");
   out.line("staticPodPath: /etc/kubernetes/manifests");
 }
 

@@ -115,7 +115,13 @@ public:
       if (core::interrupted()) return fail(ErrorCode::interrupted, "interrupted");
       last.clear();
       if (wait.node_ready) {
-        auto ready = node_ready(server, node, context.started);
+        // a kubelet (re)started by this run reports Ready since the start; one that was already running sends
+        // its status only when it changes, so there its Lease tells that it is alive
+        bool was_running = context.node_state == driver::State::running;
+        auto since = was_running ? std::chrono::system_clock::time_point{} : context.started;
+        auto ready = node_ready(server, node, since);
+        if (ready && *ready && was_running && kubelet_alive(server, node) != std::optional<bool>(true))
+          ready = false;
         if (!ready || !*ready) last = !ready ? "not registered yet" : "not Ready since the start";
       }
       // workloads can be created once the controller manager made the default service account
