@@ -118,7 +118,7 @@ TEST_CASE("kubeadm config follows the version's API and runtime fields", "[kube]
 
   auto v131 = YAML::LoadAll(kube::render_kubeadm_config(fixture_params({1, 31, 0})));
   REQUIRE(v131[1]["controllerManager"]["extraArgs"].IsSequence());
-  CHECK(v131[1]["controllerManager"]["extraArgs"][1]["name"].as<std::string>() == "leader-elect");
+  CHECK(v131[1]["controllerManager"]["extraArgs"][3]["name"].as<std::string>() == "leader-elect");
   CHECK(v131[0]["nodeRegistration"]["kubeletExtraArgs"][0]["value"].as<std::string>() == "192.168.49.2");
   CHECK_FALSE(v131[1]["etcd"]["local"]["extraArgs"]);
   CHECK_FALSE(v131[2]["failCgroupV1"]);
