@@ -313,20 +313,15 @@ Status OciDriver::create_container(const driver::NodeSpec& spec, Security securi
 
 Status OciDriver::extract_preload(const driver::NodeSpec& spec) {
   auto labels = label_args(spec.name, spec.cluster);
-  // the image's own /var is copied into the fresh volume when a container first mounts it
-  std::vector<std::string> seed = {"run",          "--rm",          "--name", spec.name + "-preload-seed",
-                                   "--entrypoint", "/usr/bin/test", "-v",     spec.name + ":/var"};
-  seed.insert(seed.end(), labels.begin(), labels.end());
-  seed.insert(seed.end(), {spec.image, "-d", "/var/lib"});
-  MK_TRY(engine_checked(seed, fmt::format("cannot prepare the volume of node {}", spec.name)));
-  // then the preload goes over it, before containerd in the node ever runs
+  // one helper container: mounting the fresh volume at /var copies the image's own /var into it, then the
+  // preload goes over that, before containerd in the node ever runs
   std::vector<std::string> extract = {"run",          "--rm",
                                       "--name",       spec.name + "-preload",
                                       "--entrypoint", "/usr/bin/tar",
                                       "-v",           spec.preload + ":/preloaded.tar:ro",
-                                      "-v",           spec.name + ":/extractDir"};
+                                      "-v",           spec.name + ":/var"};
   extract.insert(extract.end(), labels.begin(), labels.end());
-  extract.insert(extract.end(), {spec.image, "-I", "lz4", "-xf", "/preloaded.tar", "-C", "/extractDir"});
+  extract.insert(extract.end(), {spec.image, "-I", "lz4", "-xf", "/preloaded.tar", "-C", "/var"});
   auto result = MK_TRY(engine(extract, 30min));
   if (!result.ok()) {
     auto error = exec::command_error(

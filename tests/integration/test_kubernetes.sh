@@ -98,6 +98,8 @@ run_mk start start -p $a
 [ "$start_rc" = 0 ] || fail "restart failed ($start_rc): $start_err"
 echo "restart took $(($(date +%s) - t0)) s"
 assert_contains "$start_out" "Starting the control plane"
+# nothing changed: no file written, nothing reconfigured, no node check beyond the boot's (issue 8)
+assert_not_contains "$start_out" "Reconfiguring"
 run_mk st status -p $a
 assert_eq "$st_rc" 0 "status after restart: $st_out"
 assert_eq "$(kubectl get node $a -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}')" True

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # An existing cluster is never lost: kill -9 during kubeadm init and a start again (the leftover kubeadm is
 # stopped first); an interrupted restart keeps everything; a profile in the old format (no schema, no marker in the
-# node) over a running cluster keeps its etcd data; a removed container comes back from its volume. One cluster
+# node) over a running cluster keeps its etcd data; a restart over a changed node configuration reconfigures the
+# control plane; a removed container comes back from its volume. One cluster
 # carries all the checks; a ConfigMap made early proves the data survives.
 source "$(dirname "$0")/lib.sh"
 require_release
@@ -63,6 +64,20 @@ assert_not_contains "$s_out$s_err" "never finished bootstrapping"
 configmap_kept "the start of the old profile"
 assert_eq "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["schema_version"])' "$config")" 2 "schema after the start"
 docker exec $p test -f /var/lib/mk/control-plane-initialized || fail "the marker was not written for the old profile"
+
+note "a restart whose node configuration changed reconfigures the control plane from it"
+# what a cluster made by another mk (other kubelet settings) looks like: its kubeadm config and kubelet differ
+kubelet_config() { docker exec $p cat /var/lib/kubelet/config.yaml; }
+docker exec $p sed -i 's/^nodeStatusUpdateFrequency: .*/nodeStatusUpdateFrequency: 7s/' /var/tmp/minikube/kubeadm.yaml
+docker exec $p env PATH="/var/lib/minikube/binaries/$MK_TEST_K8S_VERSION:/usr/sbin:/usr/bin:/sbin:/bin" \
+  kubeadm init phase kubelet-start --config /var/tmp/minikube/kubeadm.yaml >/dev/null
+assert_contains "$(kubelet_config)" "nodeStatusUpdateFrequency: 7s"
+mk stop -p $p >/dev/null
+start_ok
+assert_contains "$s_out" "Reconfiguring the control plane (its configuration changed)"
+assert_contains "$(kubelet_config)" "nodeStatusUpdateFrequency: 1s"
+node_ready "after the reconfiguring restart"
+configmap_kept "the reconfiguring restart"
 
 note "docker rm -f of the stopped cluster's container, then mk start: the cluster comes back from its volume"
 mk stop -p $p >/dev/null

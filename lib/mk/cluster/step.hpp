@@ -2,6 +2,7 @@
 #pragma once
 
 #include "mk/cluster/env.hpp"
+#include "mk/cluster/node_survey.hpp"
 #include "mk/cluster/start_request.hpp"
 #include "mk/config/cluster.hpp"
 #include "mk/driver/driver.hpp"
@@ -62,6 +63,9 @@ struct StartContext {
   bool control_plane_initialized = false;
   bool confirm_control_plane = false;
   kube::NodeFilesParams node_files{}; // filled by the runtime step, used by the steps after it
+  // what the primary node held once it booted (made by wait_for_boot, whose last check reads it); the steps
+  // that write files keep it current, so later steps know what this run changed
+  NodeSurvey survey{};
 
   config::NodeConfig& primary() { return config.nodes.front(); }
   Status save() { return env.store.save(config); }

@@ -41,7 +41,10 @@ public:
   Status run(StartContext& context) override {
     auto& node = *context.node;
     const auto& config = context.config;
-    auto facts = MK_TRY(probe(node));
+    const auto& survey = context.survey;
+    auto facts = survey.complete ? NodeFacts{survey.cgroup_v2, survey.negative_oom_score,
+                                             survey.unit_active("containerd")}
+                                 : MK_TRY(probe(node));
     auto& params = context.node_files;
     params.version = context.version;
     params.node_name = config.nodes.front().name;
@@ -63,12 +66,20 @@ public:
     if (!config.kubernetes.registry_mirrors.empty())
       files.push_back({"/etc/containerd/certs.d/docker.io/hosts.toml",
                        kube::docker_hub_mirror_hosts(config.kubernetes.registry_mirrors), 0644});
-    auto written = MK_TRY(sync_node_files(node, files));
+    auto written = MK_TRY(sync_node_files(node, files, &context.survey));
+    // containerd that ran with this configuration and answered the survey's image list needs no new check
+    if (written.empty() && facts.containerd_active && survey.images) return {};
     if (!written.empty() || !facts.containerd_active) {
-      MK_TRY(exec::run_checked(node, {{"systemctl", "enable", "containerd"}, {}, {}, 30s, {}},
-                               ErrorCode::node_failed));
-      MK_TRY(exec::run_checked(node, {{"systemctl", "restart", "containerd"}, {}, {}, 60s, {}},
-                               ErrorCode::node_failed));
+      MK_TRY(
+          exec::run_checked(node,
+                            {{"sh", "-c",
+                              "set -e; systemctl is-enabled -q containerd || systemctl enable -q containerd; "
+                              "systemctl restart containerd"},
+                             {},
+                             {},
+                             90s,
+                             {}},
+                            ErrorCode::node_failed));
     }
     return wait_for_cri(node);
   }

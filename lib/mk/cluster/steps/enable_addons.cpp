@@ -35,7 +35,7 @@ public:
            MK_TRY(addons::render(addon, context.config.kubernetes.image_repository,
                                  mirror::flat_repository(context.config.kubernetes.image_repository))))
         files.push_back({fmt::format("{}/{}", kube::k_addons_dir, manifest.file), manifest.text, 0640});
-    auto written = MK_TRY(sync_node_files(node, files));
+    auto written = MK_TRY(sync_node_files(node, files, &context.survey));
     bool recorded = std::all_of(chosen.begin(), chosen.end(),
                                 [&](const auto& a) { return context.config.addons.contains(a.name); });
     if (written.empty() && recorded && context.control_plane_initialized)

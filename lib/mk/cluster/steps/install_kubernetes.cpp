@@ -23,26 +23,38 @@ namespace {
 // node (k_binaries_stamp: "<sha256>  <path>" lines, as sha256sum prints them), so a restart reads one small
 // file instead of hashing the binaries again.
 constexpr const char* k_binaries_stamp = ".mk-sha256";
+constexpr const char* k_from_preload = "from-preload"; // the stamp's "hash" of a binary a preload put there
 
 Status copy_binaries(StartContext& context) {
   auto& node = *context.node;
   auto directory = kube::binaries_dir(context.version);
-  auto stamp = directory + "/" + k_binaries_stamp;
+  auto stamp = binaries_stamp(context.version);
   auto parse = [](const std::string& text) {
     std::map<std::string, std::string> hashes;
     for (const auto& line : core::split(text, '\n', true))
       if (auto w = core::words(line); w.size() == 2) hashes[w[1]] = w[0];
     return hashes;
   };
-  auto recorded = MK_TRY(node.run({{"cat", stamp}, {}, {}, 10s, {}}));
+  exec::RunResult recorded;
+  if (auto surveyed = context.survey.contents.find(stamp); surveyed != context.survey.contents.end())
+    recorded = {{}, 0, surveyed->second, {}};
+  else
+    recorded = MK_TRY(node.run({{"cat", stamp}, {}, {}, 10s, {}}));
   auto node_hashes = recorded.ok() ? parse(recorded.out) : std::map<std::string, std::string>{};
   bool complete = node_hashes.size() == std::size(k_node_binaries);
   if (context.host_binaries.empty() && complete) return {};
-  if (!complete) { // no record yet (a preload's binaries, or an mk that wrote none): hash them once
+  if (!complete) {
+    // No record yet. Binaries that came with a preload are recorded by their origin instead of a hash
+    // (hashing them costs half a second of the start); binaries from the host are compared by hash, so
+    // identical ones are not copied again.
     exec::Command hashes{{"sha256sum", "--"}, {}, {}, {}, {}};
+    if (context.host_binaries.empty())
+      hashes.argv = {"sh", "-c",
+                     fmt::format("for f; do [ -f \"$f\" ] && echo \"{}  $f\"; done; true", k_from_preload),
+                     "mk-binaries"};
     for (const char* name : k_node_binaries)
       hashes.argv.push_back(directory + "/" + name);
-    auto existing = MK_TRY(node.run(hashes)); // exits 1 when some are missing: those are simply absent
+    auto existing = MK_TRY(node.run(hashes)); // sha256sum exits 1 when some are missing: those are absent
     node_hashes = parse(existing.out);
   }
   if (context.host_binaries.empty() && node_hashes.size() != std::size(k_node_binaries)) {
@@ -70,6 +82,14 @@ Status copy_binaries(StartContext& context) {
   if (text != recorded.out || !recorded.ok()) MK_TRY(node.write_file(stamp, text, 0644));
   return {};
 }
+
+} // namespace
+
+std::string binaries_stamp(const k8s::Version& version) {
+  return kube::binaries_dir(version) + "/" + k_binaries_stamp;
+}
+
+namespace {
 
 std::vector<NodeFile> certificate_files(StartContext& context) {
   const auto& paths = context.env.paths;
@@ -135,25 +155,35 @@ public:
               {"/etc/systemd/system/mk-docker-info@.service", kube::docker_info_service_unit(), 0644},
               {kube::k_docker_info_script, kube::docker_info_script(), 0755},
           });
-    auto written = MK_TRY(sync_node_files(node, files));
+    auto written = MK_TRY(sync_node_files(node, files, &context.survey));
     auto changed = [&](std::string_view prefix) {
       return std::any_of(written.begin(), written.end(),
                          [&](const auto& p) { return p.rfind(prefix, 0) == 0; });
     };
+    // At most one command: systemd takes the changed units, the kubelet (and the Docker probe's socket) are
+    // enabled unless the survey found them so, and before kubeadm init looks at the node the control-plane
+    // name and the kernel-setting guard are put in place (a kubelet start does that itself: ExecStartPre).
+    const auto& survey = context.survey;
+    std::string script;
     if (changed("/etc/systemd/system.conf.d/"))
-      MK_TRY(
-          exec::run_checked(node, {{"systemctl", "daemon-reexec"}, {}, {}, 60s, {}}, ErrorCode::node_failed));
+      script += "systemctl daemon-reexec\n";
     else if (changed("/lib/systemd/") || changed("/etc/systemd/"))
-      MK_TRY(
-          exec::run_checked(node, {{"systemctl", "daemon-reload"}, {}, {}, 60s, {}}, ErrorCode::node_failed));
-    MK_TRY(exec::run_checked(node, {{"systemctl", "enable", "kubelet"}, {}, {}, 30s, {}},
-                             ErrorCode::node_failed));
-    if (docker_probe)
-      MK_TRY(exec::run_checked(node,
-                               {{"systemctl", "enable", "--now", "mk-docker-info.socket"}, {}, {}, 30s, {}},
+      script += "systemctl daemon-reload\n";
+    if (!survey.unit_enabled("kubelet"))
+      script += "systemctl is-enabled -q kubelet || systemctl enable -q kubelet\n";
+    if (docker_probe) {
+      const std::string socket = "mk-docker-info.socket";
+      if (!survey.unit_enabled(socket))
+        script += fmt::format("systemctl is-enabled -q {0} || systemctl enable -q {0}\n", socket);
+      if (changed("/etc/systemd/system/mk-docker-info"))
+        script += fmt::format("systemctl restart {}\n", socket);
+      else if (!survey.unit_active(socket))
+        script += fmt::format("systemctl start {}\n", socket);
+    }
+    if (!context.control_plane_initialized) script += fmt::format("{}\n", kube::k_kubelet_prep);
+    if (!script.empty())
+      MK_TRY(exec::run_checked(node, {{"sh", "-c", "set -e\n" + script}, {}, {}, 90s, {}},
                                ErrorCode::node_failed));
-    // the control-plane name and the kernel-setting guard, before kubeadm looks at the node
-    MK_TRY(exec::run_checked(node, {{kube::k_kubelet_prep}, {}, {}, 30s, {}}, ErrorCode::node_failed));
     return {};
   }
 };

@@ -34,16 +34,24 @@ public:
   Status run(StartContext& context) override {
     auto& node = *context.node;
     const auto& wanted = context.plan.images;
-    auto present = MK_TRY(images_in_node(node));
+    // the survey's list is current unless containerd was restarted since (its images stay)
+    auto present = context.survey.images ? *context.survey.images : MK_TRY(images_in_node(node));
     // a preload holds the images under their upstream names: give them the names this cluster uses
     auto upstream = k8s::image_list(k8s::control_plane_images(context.version, ""));
+    exec::Command tags{
+        {"sh", "-c", "while [ $# -gt 1 ]; do ctr -n k8s.io images tag \"$1\" \"$2\" || exit; shift 2; done",
+         "mk-tag"},
+        {},
+        {},
+        60s,
+        {}};
     for (size_t i = 0; i < wanted.size() && i < upstream.size(); ++i) {
       if (present.contains(wanted[i]) || !present.contains(upstream[i])) continue;
-      MK_TRY(exec::run_checked(
-          node, {{"ctr", "-n", "k8s.io", "images", "tag", upstream[i], wanted[i]}, {}, {}, 60s, {}},
-          ErrorCode::node_failed));
+      tags.argv.insert(tags.argv.end(), {upstream[i], wanted[i]});
       present.insert(wanted[i]);
     }
+    if (tags.argv.size() > 4)
+      MK_TRY(exec::run_checked(node, tags, ErrorCode::node_failed)); // one exec for all
     std::vector<std::string> missing;
     for (const auto& image : wanted)
       if (!present.contains(image)) missing.push_back(image);

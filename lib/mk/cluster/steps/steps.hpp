@@ -28,6 +28,11 @@ std::unique_ptr<Step> wait_for_node_ready();   // the node reports Ready and wor
 std::unique_ptr<Step> enable_addons();         // default addons applied with the in-node kubectl
 std::unique_ptr<Step> update_kubeconfig();     // the profile's cluster, user and context on the host
 
+// The key that lets `mk ssh` in as user docker.
+inline constexpr const char* k_authorized_keys = "/home/docker/.ssh/authorized_keys";
+// The record of the Kubernetes binaries installed in the node ("<sha256 or origin>  <path>" lines).
+std::string binaries_stamp(const k8s::Version& version);
+
 // Records in the node (and the profile) that kubeadm init completed there (see cluster/control_plane.hpp).
 Status mark_control_plane_completed(StartContext& context);
 

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "mk/cluster/node_survey.hpp"
 #include "mk/cluster/steps/steps.hpp"
 #include "mk/core/interrupt.hpp"
 #include "mk/core/strings.hpp"
+#include "mk/kube/node_files.hpp"
 
 #include <fmt/format.h>
 #include <thread>
@@ -14,6 +16,24 @@ namespace {
 constexpr auto k_boot_timeout = 120s;
 constexpr auto k_poll_interval = 100ms;
 
+// The files, units and state the later steps of this start compare with what they want in the node.
+SurveyRequest survey_request(const StartContext& context) {
+  SurveyRequest request;
+  request.roots = {k_authorized_keys};
+  if (!context.config.kubernetes_enabled) return request;
+  request.roots.insert(request.roots.end(),
+                       {"/etc/containerd", "/etc/crictl.yaml", kube::k_certs_dir,
+                        "/lib/systemd/system/kubelet.service", "/etc/systemd/system/kubelet.service.d",
+                        kube::k_kubelet_prep, "/etc/cni/net.d", "/etc/systemd/system.conf.d",
+                        "/etc/systemd/system/mk-docker-info.socket",
+                        "/etc/systemd/system/mk-docker-info@.service", kube::k_docker_info_script,
+                        kube::k_kubeadm_config, kube::k_addons_dir, kube::k_admin_kubeconfig});
+  request.units = {"containerd", "kubelet", "mk-docker-info.socket"};
+  request.contents = {binaries_stamp(context.version)};
+  request.images = true;
+  return request;
+}
+
 class WaitForBoot final : public Step {
 public:
   std::string title(const StartContext& context) const override {
@@ -24,12 +44,19 @@ public:
     auto& node = context.primary();
     auto runner = context.driver.node_runner(node.name);
     auto deadline = std::chrono::steady_clock::now() + k_boot_timeout;
+    auto request = survey_request(context);
+    auto survey = survey_command(request);
     std::string state;
     for (int attempt = 0;; ++attempt) {
       if (core::interrupted()) return fail(ErrorCode::interrupted, "interrupted");
-      auto result = runner->run({{"systemctl", "is-system-running"}, {}, {}, 10s, {}});
-      state = result ? std::string(core::trim(result->out)) : "";
-      if (state == "running" || state == "degraded") break;
+      // the check that finds the node booted also reads what the later steps need to know of it
+      auto result = runner->run(survey);
+      auto surveyed = result ? parse_survey(result->out, request) : NodeSurvey{};
+      state = surveyed.system_state;
+      if (state == "running" || state == "degraded") {
+        context.survey = std::move(surveyed);
+        break;
+      }
       // every second, make sure the container did not exit (then waiting longer is pointless)
       if (attempt % 10 == 9) {
         auto info = MK_TRY(context.driver.inspect_node(node.name));
