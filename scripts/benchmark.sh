@@ -1,24 +1,40 @@
 #!/bin/bash
 # Prints mk's start, restart and status figures on this machine next to the floors the engine itself sets, measured
-# in the same run (run as root, after scripts/testenv/up.sh; the caches are warm after the first run):
-#   - a node without Kubernetes, and the floor: a bare `docker start` of a stopped node until systemd runs;
-#   - Kubernetes from the local release with and without the preload, each step of `mk start` with its time;
-#   - the restart of a stopped cluster, and its floor: a bare `docker start` of the node until /healthz answers;
-#   - `mk status` latency (median of 15 runs) in every state.
-# Speed goals (issue 8) are read from this output; no test asserts a duration.
+# in the same run (run as root, after scripts/testenv/up.sh), and ends with issue 8's table: each figure before
+# that work, now, and its goal.
+#   - a node without Kubernetes, and its floor: a bare `docker start` of a stopped node until systemd runs;
+#   - Kubernetes from the local release: a warm start with the preload (three runs, each step's time), one
+#     without it (binaries + image archives), and a cold start on an empty cache next to a plain curl of the
+#     same bytes from the same mirror;
+#   - the restart of a stopped cluster and its floor, a bare `docker start` of the node until /healthz answers
+#     (three pairs);
+#   - `mk status` latency (median of 15 runs) running, stopped and missing.
+# Speed goals are read from this output; no test asserts a duration.
 # Usage: scripts/benchmark.sh [MK_BINARY]
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 mk=${1:-$repo/build/cmd/mk}
 source "${MK_TESTENV_CACHE:-/var/cache/mk-testenv}/run/env.sh"
-export MK_HOME=$(mktemp -d /tmp/mk-bench.XXXXXX) KUBECONFIG
-KUBECONFIG=$MK_HOME/kubeconfig
-trap 'for p in bench-node bench-preload bench-plain; do "$mk" delete -p $p >/dev/null 2>&1 || true; done; rm -rf "$MK_HOME"' EXIT
+bench_root=$(mktemp -d /tmp/mk-bench.XXXXXX)
+export MK_HOME=$bench_root/home KUBECONFIG=$bench_root/kubeconfig
+cold_home=$bench_root/cold-home
+cleanup() {
+  for p in bench-node bench-preload bench-plain; do "$mk" delete -p $p >/dev/null 2>&1 || true; done
+  MK_HOME=$cold_home "$mk" delete -p bench-cold >/dev/null 2>&1 || true
+  rm -rf "$bench_root"
+}
+trap cleanup EXIT
 release=(--kubernetes-version="$MK_TEST_K8S_VERSION" --base-image="$MK_TEST_BASE_IMAGE"
   --image-repository="$MK_TEST_IMAGE_REPOSITORY" --insecure-registry="$MK_TEST_REGISTRY"
   --binary-mirror="$MK_TEST_BINARY_MIRROR")
+preload_name=preloaded-images-k8s-v18-$MK_TEST_K8S_VERSION-containerd-overlay2-amd64.tar.lz4
+preload_url=$MK_TEST_PRELOAD_MIRROR/v18/$MK_TEST_K8S_VERSION/$preload_name
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
+seconds() { echo "scale=1; $1 / 1000" | bc | sed 's/^\./0./'; }
+ratio() { echo "scale=2; $1 / $2" | bc | sed 's/^\./0./'; }
+median() { printf '%s\n' "$@" | sort -n | sed -n "$((($# + 1) / 2))p"; }
+verdict() { [ "$(echo "$1 <= $2" | bc)" = 1 ] && echo met || echo MISSED; }
 
 # median_ms CMD...: the median wall time of 15 runs, in ms
 median_ms() {
@@ -27,7 +43,7 @@ median_ms() {
     start=$(date +%s%N); "$@" >/dev/null 2>&1 || true; end=$(date +%s%N)
     times+=($(((end - start) / 1000000)))
   done
-  printf '%s\n' "${times[@]}" | sort -n | sed -n 8p
+  median "${times[@]}"
 }
 
 # milestones LOG: cumulative seconds at the end of each step of `mk start` output
@@ -37,15 +53,12 @@ milestones() {
     [[ $line =~ ^✓\ (.*)\ \(([0-9.]+)s\)$ ]] || continue
     title=${BASH_REMATCH[1]} seconds=${BASH_REMATCH[2]}
     total=$(echo "$total + $seconds" | bc)
-    printf '    %-62s %6.1fs  (step %5.1fs)\n' "$title" "$total" "$seconds"
+    printf '    %-62s %6.1fs  (step %5.1fs)\n' "${title:0:62}" "$total" "$seconds"
   done <"$1"
 }
 
-# ratio A B: A/B with two decimals
-ratio() { echo "scale=2; $1 / $2" | bc; }
-
 bench_start() { # NAME LABEL FLAGS...: prints the total and the steps; the total in ms in BENCH_MS
-  local name=$1 label=$2 log=$MK_HOME/$1.log start
+  local name=$1 label=$2 log=$bench_root/$1.log start
   shift 2
   start=$(now_ms)
   "$mk" start -p "$name" "$@" >"$log" 2>&1 || { cat "$log"; exit 1; }
@@ -80,7 +93,7 @@ floor_healthz() {
   echo $(($(now_ms) - start))
 }
 
-echo "mk benchmark: $(nproc) CPUs, $(awk '/MemTotal/{printf "%.1f GiB", $2 / 1048576}' /proc/meminfo), $(uname -r), $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "mk benchmark: $(nproc) CPUs, $(awk '/MemTotal/{printf "%.1f GiB", $2 / 1048576}' /proc/meminfo), $(uname -r), $(date -u +%Y-%m-%dT%H:%MZ), mk $(git -C "$repo" describe --always --dirty 2>/dev/null || echo '?')"
 echo "node without Kubernetes:"
 bench_start bench-node "start --no-kubernetes" --no-kubernetes --base-image="$MK_TEST_BASE_IMAGE"
 echo "    mk status (running): $(median_ms "$mk" status -p bench-node) ms median"
@@ -91,20 +104,62 @@ docker stop bench-node >/dev/null
 start=$(now_ms); "$mk" start -p bench-node >/dev/null 2>&1; restart=$(($(now_ms) - start))
 echo "  restart: mk $restart ms; floor (bare docker start -> systemd running) $floor ms; mk/floor $(ratio $restart $floor)"
 "$mk" delete -p bench-node >/dev/null
-echo "    mk status (no such profile): $(median_ms "$mk" status -p bench-node) ms median"
+status_missing=$(median_ms "$mk" status -p bench-node)
+echo "    mk status (no such profile): $status_missing ms median"
 
 echo "Kubernetes $MK_TEST_K8S_VERSION, warm caches:"
 # warm the caches (preload and binaries + image archives), then measure
 "$mk" start -p bench-warm "${release[@]}" --preload-mirror="$MK_TEST_PRELOAD_MIRROR" --download-only >/dev/null 2>&1
 "$mk" start -p bench-warm "${release[@]}" --preload=false --download-only >/dev/null 2>&1
-bench_start bench-preload "with the preload" "${release[@]}" --preload-mirror="$MK_TEST_PRELOAD_MIRROR"
-"$mk" delete -p bench-preload >/dev/null
+warm=()
+for run in 1 2 3; do
+  bench_start bench-preload "with the preload, run $run" "${release[@]}" --preload-mirror="$MK_TEST_PRELOAD_MIRROR"
+  warm+=("$BENCH_MS")
+  "$mk" delete -p bench-preload >/dev/null
+done
+warm_median=$(median "${warm[@]}")
+echo "  warm start with the preload: median $warm_median ms of ${warm[*]}"
 bench_start bench-plain "without a preload (binaries + image archives)" "${release[@]}" --preload=false
-echo "    mk status (running): $(median_ms "$mk" status -p bench-plain) ms median"
+status_running=$(median_ms "$mk" status -p bench-plain)
+echo "    mk status (running): $status_running ms median"
 start=$(now_ms); "$mk" stop -p bench-plain >/dev/null; stop=$(($(now_ms) - start))
-echo "  stop: $stop ms; mk status (stopped): $(median_ms "$mk" status -p bench-plain) ms median"
-floor=$(floor_healthz bench-plain)
-docker stop bench-plain >/dev/null
-start=$(now_ms); "$mk" start -p bench-plain >"$MK_HOME/restart.log" 2>&1; restart=$(($(now_ms) - start))
-echo "  restart of a stopped cluster: mk $restart ms; floor (bare docker start -> /healthz ok) $floor ms; mk/floor $(ratio $restart $floor)"
-milestones "$MK_HOME/restart.log"
+status_stopped=$(median_ms "$mk" status -p bench-plain)
+echo "  stop: $stop ms; mk status (stopped): $status_stopped ms median"
+restarts=() floors=() ratios=()
+for run in 1 2 3; do
+  floor=$(floor_healthz bench-plain)
+  docker stop bench-plain >/dev/null
+  start=$(now_ms); "$mk" start -p bench-plain >"$bench_root/restart.log" 2>&1; restart=$(($(now_ms) - start))
+  "$mk" stop -p bench-plain >/dev/null
+  restarts+=("$restart") floors+=("$floor") ratios+=("$(ratio "$restart" "$floor")")
+  echo "  restart of a stopped cluster, run $run: mk $restart ms; floor (bare docker start -> /healthz ok) $floor ms; mk/floor ${ratios[-1]}"
+done
+milestones "$bench_root/restart.log"
+ratio_median=$(median "${ratios[@]}")
+"$mk" delete -p bench-plain >/dev/null
+
+echo "Kubernetes $MK_TEST_K8S_VERSION, cold: an empty cache, the preload from the local mirror"
+start=$(now_ms)
+curl -fsS -o "$bench_root/curl-preload" "$preload_url" && curl -fsS -o "$bench_root/curl-preload.sha256" "$preload_url.sha256"
+curl_ms=$(($(now_ms) - start))
+rm -f "$bench_root/curl-preload"*
+echo "  plain curl of the same files: $curl_ms ms"
+MK_HOME=$cold_home bench_start bench-cold "cold start" "${release[@]}" --preload-mirror="$MK_TEST_PRELOAD_MIRROR"
+cold=$BENCH_MS
+MK_HOME=$cold_home "$mk" delete -p bench-cold >/dev/null
+
+echo
+echo "issue 8 goals (before: measured when the issue was filed, same machine)"
+printf '  %-44s %-14s %-40s %-22s %s\n' measure before now goal ""
+printf '  %-44s %-14s %-40s %-22s %s\n' "warm mk start (preload cached) -> Node Ready" "38-41 s" \
+  "$(seconds "$warm_median") s (median of 3)" "<= 20 s" "$(verdict "$warm_median" 20000)"
+printf '  %-44s %-14s %-40s %-22s %s\n' "restart of a stopped cluster" "12.0-12.8 s" \
+  "$(seconds "$(median "${restarts[@]}")") s, floor $(seconds "$(median "${floors[@]}")") s, ratio $ratio_median" \
+  "<= 1.1 x floor" "$(verdict "$ratio_median" 1.1)"
+printf '  %-44s %-14s %-40s %-22s %s\n' "mk status, running (median of 15)" "87 ms" "$status_running ms" "<= 50 ms" \
+  "$(verdict "$status_running" 50)"
+printf '  %-44s %-14s %-40s %-22s %s\n' "mk status, stopped / missing" "19 / 5 ms" \
+  "$status_stopped / $status_missing ms" "<= 50 ms each" "$(verdict "$((status_stopped > status_missing ? status_stopped : status_missing))" 50)"
+printf '  %-44s %-14s %-40s %-22s %s\n' "cold mk start, empty cache, local mirror" "-" \
+  "$(seconds "$cold") s (warm + curl: $(seconds $((warm_median + curl_ms))) s)" "<= warm + curl" \
+  "$(verdict "$cold" $((warm_median + curl_ms)))"

@@ -95,9 +95,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if path is None or not os.path.isfile(path):
             self.send_empty(404)
             return
-        with open(path, "rb") as f:
-            data = f.read()
-        size = len(data)
+        size = os.path.getsize(path)  # a HEAD reads nothing more
         start, end, status = 0, size, 200
         range_header = self.headers.get("Range")
         if range_header and range_header.startswith("bytes=") and not options.ignore_range:
@@ -108,7 +106,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.send_empty(416, [("Content-Range", f"bytes */{size}")])
                 return
             status = 206
-        payload = bytearray(data[start:end])
+        payload = bytearray()
+        if body:
+            with open(path, "rb") as f:
+                f.seek(start)
+                payload = bytearray(f.read(end - start))
         if options.corrupt and payload:
             payload[len(payload) // 2] ^= 0xFF
         chunked = options.chunked and status == 200 and body
@@ -125,7 +127,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if chunked:
             self.send_header("Transfer-Encoding", "chunked")
         else:
-            self.send_header("Content-Length", str(len(payload)))
+            self.send_header("Content-Length", str(end - start))
         self.send_header("Accept-Ranges", "bytes")
         self.end_headers()
         if not body:

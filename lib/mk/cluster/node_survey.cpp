@@ -12,10 +12,10 @@ namespace mk::cluster {
 using namespace std::chrono_literals;
 
 namespace {
-// Arguments: the units, "--", the files to read whole, "--", "images" or "no-images", then the roots. The image
-// list is asked of a containerd that runs (ctr waits for a missing socket).
-// Sections start with a line "== <name>"; a file's content is prefixed with its length in bytes.
-constexpr const char* k_script = R"sh(state=$(systemctl is-system-running 2>/dev/null)
+// Arguments: the units, "--", the files to read whole, "--", "images" or "no-images", then the roots. The
+// image list is asked of a containerd that runs (ctr waits for a missing socket). Sections start with a line
+// "== <name>"; a file's content is prefixed with its length in bytes.
+constexpr const char* k_script = R"sh(state=$(timeout 20 systemctl is-system-running --wait 2>/dev/null)
 echo "$state"
 case "$state" in running|degraded) ;; *) exit 0 ;; esac
 echo "== facts"

@@ -50,7 +50,8 @@ struct NodeSurvey {
   bool wrote_any(const std::vector<std::string>& prefixes) const;
 };
 
-// The command that prints the node's boot state and, once it has booted, everything `request` asks for.
+// The command that waits (a while) for the node's boot to end, prints its state and, once it has booted,
+// everything `request` asks for.
 exec::Command survey_command(const SurveyRequest& request);
 // Reads survey_command's output.
 NodeSurvey parse_survey(std::string_view output, const SurveyRequest& request);

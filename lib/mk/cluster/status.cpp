@@ -2,12 +2,19 @@
 #include "mk/cluster/status.hpp"
 
 #include "mk/cluster/apiserver.hpp"
+#include "mk/cluster/kubernetes.hpp"
 #include "mk/core/strings.hpp"
 #include "mk/kube/kubeconfig.hpp"
 
 #include <fmt/format.h>
 #include <future>
+#include <netinet/in.h>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <sys/socket.h>
+#include <tuple>
+#include <unistd.h>
+#include <utility>
 
 namespace mk::cluster {
 
@@ -55,6 +62,20 @@ path=$(grep -E '^[0-9]+:freezer:' /proc/$pid/cgroup | cut -d: -f3)
   return components;
 }
 
+// Whether something accepts connections on 127.0.0.1:`port` (a stopped node's published port refuses).
+bool loopback_port_open(int port) {
+  if (port <= 0 || port > 65535) return false;
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bool open = ::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
+  ::close(fd);
+  return open;
+}
+
 std::string kubeconfig_state(const config::ClusterConfig& config, const std::string& server) {
   auto recorded = kube::kubeconfig_server(kube::kubeconfig_path(), config.name);
   return recorded && *recorded && **recorded == server ? "Configured" : "Misconfigured";
@@ -68,6 +89,17 @@ Result<ClusterStatus> cluster_status(Env& env, driver::Driver& driver, std::stri
   ClusterStatus status{std::string(profile), {}};
   for (auto& node : config->nodes) {
     NodeStatus line{node.name, node.control_plane, {}, {}, {}, {}};
+    // The API server's answers are asked for at the port recorded at the last start while the engine is
+    // asked about the node (its command takes most of the time); used only when the node runs and still
+    // publishes that port. A stopped node's port refuses at once.
+    auto recorded = api_server(env.paths, *config);
+    std::future<std::pair<std::string, std::optional<bool>>> early;
+    if (config->kubernetes_enabled && node.control_plane && loopback_port_open(apiserver_host_port(*config)))
+      early = std::async(std::launch::async, [&recorded, name = node.name] {
+        auto lease = std::async(std::launch::async, [&] { return kubelet_alive(recorded, name); });
+        auto health = apiserver_health(recorded);
+        return std::pair{health, lease.get()};
+      });
     auto info = MK_TRY(driver.inspect_node(node.name));
     line.host = std::string(driver::to_string(info.state));
     if (!config->kubernetes_enabled) {
@@ -79,9 +111,15 @@ Result<ClusterStatus> cluster_status(Env& env, driver::Driver& driver, std::stri
       auto server = api_server(env.paths, *config);
       // the kubelet's liveness comes from its node Lease when the API server answers (no round trip into the
       // node); without an API server only the node can tell, and it also tells whether that server is frozen
-      auto lease = std::async(std::launch::async, [&] { return kubelet_alive(server, node.name); });
-      auto health = apiserver_health(server);
-      auto alive = lease.get();
+      std::string health;
+      std::optional<bool> alive;
+      if (early.valid() && server.base_url == recorded.base_url) {
+        std::tie(health, alive) = early.get();
+      } else {
+        auto lease = std::async(std::launch::async, [&] { return kubelet_alive(server, node.name); });
+        health = apiserver_health(server);
+        alive = lease.get();
+      }
       if (health == "Running" && alive) {
         line.kubelet = *alive ? "Running" : "Stopped";
         line.apiserver = node.control_plane ? health : "Irrelevant";

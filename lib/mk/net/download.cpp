@@ -15,6 +15,7 @@
 #include <fstream>
 #include <memory>
 #include <openssl/evp.h>
+#include <optional>
 #include <thread>
 #include <unistd.h>
 
@@ -83,10 +84,35 @@ std::optional<std::pair<uint64_t, std::optional<uint64_t>>> parse_content_range(
 
 enum class Verdict { done, retry, give_up };
 
+// sha256 of a stream, fed as it arrives.
+class StreamHash {
+public:
+  StreamHash() : m_context(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
+    if (m_context && EVP_DigestInit_ex(m_context.get(), EVP_sha256(), nullptr) != 1) m_context.reset();
+  }
+  void update(std::string_view data) {
+    if (m_context && EVP_DigestUpdate(m_context.get(), data.data(), data.size()) != 1) m_context.reset();
+  }
+  // The lowercase hex digest; empty when hashing failed (then the file is hashed from disk).
+  std::string finish() {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    if (!m_context || EVP_DigestFinal_ex(m_context.get(), digest, &length) != 1) return {};
+    std::string hex;
+    for (unsigned i = 0; i < length; ++i)
+      hex += fmt::format("{:02x}", digest[i]);
+    return hex;
+  }
+
+private:
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> m_context;
+};
+
 struct Attempt {
   Verdict verdict = Verdict::done;
   Error error;
   bool resumed = false; // the server continued a partial file
+  std::string sha256;   // of the whole file, when this attempt wrote it from its start
 };
 
 // One request for `url`, appending to (206) or rewriting (200) `part`, which holds `offset` bytes.
@@ -101,6 +127,7 @@ Attempt fetch_once(const std::string& url, const fs::path& part, uint64_t offset
   std::optional<Error> local_error; // a problem on our side, or an answer that cannot continue `part`
   bool restart = false;             // `part` cannot be continued: start over on the next try
   int fd = -1;
+  std::optional<StreamHash> hash; // the file is hashed as it arrives, unless an earlier part is continued
   DownloadProgress state;
   auto on_head = [&](const HttpResponseHead& head) {
     if (head.status / 100 != 2) {
@@ -123,6 +150,7 @@ Attempt fetch_once(const std::string& url, const fs::path& part, uint64_t offset
       state.total = range->second ? range->second
                                   : head.content_length.transform([&](uint64_t n) { return n + offset; });
     }
+    if (!append) hash.emplace();
     fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC), 0644);
     if (fd < 0)
       local_error = make_error(ErrorCode::failure,
@@ -146,6 +174,7 @@ Attempt fetch_once(const std::string& url, const fs::path& part, uint64_t offset
       }
       written += static_cast<size_t>(n);
     }
+    if (hash) hash->update(data);
     state.received += data.size();
     progress.report(state);
     return true;
@@ -177,6 +206,7 @@ Attempt fetch_once(const std::string& url, const fs::path& part, uint64_t offset
         make_error(ErrorCode::network, fmt::format("cannot download {}: HTTP status {}", url, head->status));
   } else {
     progress.report(state, true);
+    if (hash) attempt.sha256 = hash->finish();
   }
   return attempt;
 }
@@ -218,7 +248,7 @@ Status download_file(const std::string& url, const fs::path& destination, const 
       continue;
     }
     if (!expected.empty()) {
-      auto actual = MK_TRY(sha256_of_file(part));
+      auto actual = outcome.sha256.empty() ? MK_TRY(sha256_of_file(part)) : outcome.sha256;
       if (actual != expected) {
         fs::remove(part, ec);
         if (outcome.resumed && !started_over) { // the kept part may be stale: one more try from scratch

@@ -308,6 +308,9 @@ Result<Answer> exchange(Connection& connection, const HttpRequest& request, cons
   if (on_head) on_head(head);
 
   std::vector<char> chunk(k_chunk_size);
+  // a read takes at most the buffer's free capacity (at least 512 bytes): without room, a body arrives in
+  // 512-byte reads, a system call (and a timer) each
+  connection.buffer.reserve(k_chunk_size);
   while (!parser.is_done()) {
     parser.get().body().data = chunk.data();
     parser.get().body().size = chunk.size();

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The node survey: its script runs for real (on the host, with stand-ins for systemctl and ctr on PATH) and its
-// output is read back; what it looked at, what is missing and what a run wrote since are told apart.
+// The node survey: its script runs for real (on the host, with stand-ins for systemctl and ctr on PATH) and
+// its output is read back; what it looked at, what is missing and what a run wrote since are told apart.
 #include "mk/cluster/node_survey.hpp"
 #include "mk/core/hash.hpp"
 #include "mk/exec/local_runner.hpp"
@@ -23,9 +23,10 @@ struct Node {
   explicit Node(std::string_view system_state) {
     std::filesystem::create_directories(dir / "bin");
     std::filesystem::create_directories(dir / "etc/containerd/certs.d/registry:5000");
-    stub("systemctl", std::string("case \"$1\" in\n  is-system-running) echo ") + std::string(system_state) +
-                          " ;;\n  is-active) [ \"$2\" = containerd ] || [ \"$2\" = -q ] && echo active || echo "
-                          "inactive ;;\n  is-enabled) [ \"$2\" = kubelet ] && echo enabled || exit 1 ;;\nesac\n");
+    stub("systemctl",
+         std::string("case \"$1\" in\n  is-system-running) echo ") + std::string(system_state) +
+             " ;;\n  is-active) [ \"$2\" = containerd ] || [ \"$2\" = -q ] && echo active || echo "
+             "inactive ;;\n  is-enabled) [ \"$2\" = kubelet ] && echo enabled || exit 1 ;;\nesac\n");
     stub("ctr", "printf 'registry:5000/pause:3.2\\nk8s.gcr.io/etcd:3.4.13-0\\n'\n");
     write("etc/containerd/config.toml", "version = 2\n");
     write("etc/containerd/certs.d/registry:5000/hosts.toml", "server = \"http://registry:5000\"\n");

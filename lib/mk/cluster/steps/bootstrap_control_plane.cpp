@@ -83,6 +83,7 @@ Status restart_control_plane(StartContext& context) {
   }
   // the kubelet started with the node; a changed unit or guard takes effect with a restart
   bool restart = phases.empty() && context.survey.wrote_any(k_kubelet_inputs);
+  if (!restart && phases.empty() && context.survey.unit_active("kubelet")) return {};
   MK_TRY(exec::run_checked(node, {{"systemctl", restart ? "restart" : "start", "kubelet"}, {}, {}, 60s, {}},
                            ErrorCode::node_failed));
   return {};

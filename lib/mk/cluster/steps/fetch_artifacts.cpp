@@ -11,7 +11,8 @@ namespace mk::cluster::steps {
 
 namespace {
 // For a new node: the node image and either the preload (images, binaries and containerd's store in one
-// tarball) or, when the version has none, the binaries; all at the same time.
+// tarball) or, when the version has none, the binaries; all at the same time, and beside them the shared
+// certificate authorities when this MK_HOME has none yet.
 class FetchArtifacts final : public Step {
 public:
   std::string title(const StartContext& context) const override {
@@ -51,10 +52,14 @@ public:
       context.host_binaries = directory;
       return {};
     });
+    // needs nothing downloaded: the new keys are made while the downloads run
+    auto authorities = std::async(std::launch::async, [&] { return ensure_certificate_authorities(paths); });
     auto image_result = image.get();
     auto kubernetes_result = kubernetes.get();
+    auto authorities_result = authorities.get();
     if (!image_result) return image_result;
     if (!kubernetes_result) return kubernetes_result;
+    if (!authorities_result) return authorities_result;
     auto version = context.version.to_string();
     return record_cached(paths, version, context.config.base_image,
                          plan_cache_files(paths, context.plan, version, !context.preload.empty()));

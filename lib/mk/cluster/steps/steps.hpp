@@ -28,6 +28,10 @@ std::unique_ptr<Step> wait_for_node_ready();   // the node reports Ready and wor
 std::unique_ptr<Step> enable_addons();         // default addons applied with the in-node kubectl
 std::unique_ptr<Step> update_kubeconfig();     // the profile's cluster, user and context on the host
 
+// The certificate authorities every profile shares, made when missing (both keys at once; a concurrent start
+// waits on a lock).
+Status ensure_certificate_authorities(const core::Paths& paths);
+
 // The key that lets `mk ssh` in as user docker.
 inline constexpr const char* k_authorized_keys = "/home/docker/.ssh/authorized_keys";
 // The record of the Kubernetes binaries installed in the node ("<sha256 or origin>  <path>" lines).

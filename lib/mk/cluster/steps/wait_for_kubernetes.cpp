@@ -15,7 +15,7 @@ using namespace std::chrono_literals;
 
 namespace {
 constexpr auto k_timeout = 6min;
-constexpr auto k_interval = 250ms;
+constexpr auto k_interval = 100ms; // a request to the local API server costs about a millisecond
 
 // The error of a wait that ran out of time, with the kubelet's and the API server's last log lines.
 Error timed_out(StartContext& context, std::string_view what, std::string_view last) {
