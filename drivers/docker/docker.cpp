@@ -11,8 +11,9 @@ driver::DriverInfo info() {
           [] { return !exec::find_program("docker").empty(); },
           [](exec::Runner& host, const core::Log& log,
              const std::string& owner) -> std::unique_ptr<driver::Driver> {
-            return std::make_unique<oci::OciDriver>(oci::Engine{"docker", {"systempaths=unconfined"}}, host,
-                                                    log, owner);
+            return std::make_unique<oci::OciDriver>(
+                oci::Engine{"docker", {"systempaths=unconfined"}, "bridge", "com.docker.network.driver.mtu"},
+                host, log, owner);
           }};
 }
 

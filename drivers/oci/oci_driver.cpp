@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "drivers/oci/oci_driver.hpp"
 
+#include "drivers/oci/dialect.hpp"
 #include "drivers/oci/node_runner.hpp"
 #include "mk/archive/tar.hpp"
 #include "mk/core/fs.hpp"
@@ -113,6 +114,16 @@ Result<OciDriver::Owner> OciDriver::owner_of(std::string_view kind, std::string_
   return owner == m_owner ? Owner::this_home : Owner::other_home;
 }
 
+// The objects of an `inspect` answer, or an error naming `what` when it is not JSON.
+static Result<std::vector<json>> parse_inspection(const exec::RunResult& result, std::string_view what) {
+  try {
+    return inspected_objects(result.out);
+  } catch (const std::exception& e) {
+    return fail(ErrorCode::driver_failed,
+                fmt::format("cannot read the inspection of {}: {}", what, e.what()));
+  }
+}
+
 // The conflict for an object named `name` that mk must not touch.
 static Error taken(std::string_view kind, std::string_view name, OciDriver::Owner owner) {
   if (owner == OciDriver::Owner::other_home)
@@ -161,21 +172,18 @@ Status OciDriver::load_image(const std::filesystem::path& path) {
 }
 
 Result<std::optional<driver::Network>> OciDriver::find_network(std::string_view name) {
-  auto result = MK_TRY(engine({"network", "inspect", std::string(name), "--format",
-                               "{{range .IPAM.Config}}{{.Subnet}},{{.Gateway}} {{end}}"}));
+  auto result = MK_TRY(engine({"network", "inspect", std::string(name)}));
   if (!result.ok()) {
     if (is_missing(result)) return std::optional<driver::Network>{};
     return fail(exec::command_error(result, fmt::format("cannot inspect network {}", name),
                                     ErrorCode::driver_failed));
   }
+  auto objects = MK_TRY(parse_inspection(result, fmt::format("network {}", name)));
+  if (objects.empty()) return std::optional<driver::Network>{};
   driver::Network network{std::string(name), {}, {}, false};
-  for (const auto& entry : core::words(result.out)) {
-    auto parts = core::split(entry, ',');
-    if (parts.size() == 2 && parts[0].find(':') == std::string::npos) {
-      network.subnet = parts[0];
-      network.gateway = parts[1];
-      break;
-    }
+  if (auto subnets = network_subnets(objects.front()); !subnets.empty()) {
+    network.subnet = subnets.front().cidr;
+    network.gateway = subnets.front().gateway;
   }
   return std::optional(network);
 }
@@ -200,12 +208,15 @@ Result<driver::Network> OciDriver::create_network(const driver::NetworkRequest& 
     auto taken = net::host_networks();
     auto ids = core::words(MK_TRY(engine_checked({"network", "ls", "-q"}, "cannot list networks")));
     if (!ids.empty()) {
-      std::vector<std::string> args = {"network", "inspect", "--format",
-                                       "{{range .IPAM.Config}}{{.Subnet}} {{end}}"};
+      std::vector<std::string> args = {"network", "inspect"};
       args.insert(args.end(), ids.begin(), ids.end());
-      auto subnets = MK_TRY(engine(args));
-      for (const auto& word : core::words(subnets.out))
-        if (auto cidr = net::parse_cidr(word)) taken.push_back(*cidr);
+      auto inspected = MK_TRY(engine(args));
+      // a network removed meanwhile makes the whole answer fail: then what the host routes is all we know
+      auto objects =
+          inspected.ok() ? MK_TRY(parse_inspection(inspected, "the engine's networks")) : std::vector<json>{};
+      for (const auto& network : objects)
+        for (const auto& subnet : network_subnets(network))
+          if (auto cidr = net::parse_cidr(subnet.cidr)) taken.push_back(*cidr);
     }
     candidates = net::free_subnets(taken, {});
     if (candidates.empty())
@@ -215,11 +226,11 @@ Result<driver::Network> OciDriver::create_network(const driver::NetworkRequest& 
                         {},
                         "remove unused networks (docker network prune) or pass --subnet"});
   }
+  // the engine's default network's MTU (a host with a smaller MTU configures it there)
   std::string mtu;
-  if (auto bridge = engine({"network", "inspect", "bridge", "--format",
-                            "{{index .Options \"com.docker.network.driver.mtu\"}}"});
-      bridge && bridge->ok())
-    mtu = std::string(core::trim(bridge->out));
+  if (auto bridge = engine({"network", "inspect", m_engine.default_network}); bridge && bridge->ok())
+    if (auto objects = parse_inspection(*bridge, "the default network"); objects && !objects->empty())
+      mtu = network_mtu(objects->front());
   exec::RunResult last;
   int attempts = 0;
   for (const auto& subnet : candidates) {
@@ -227,7 +238,7 @@ Result<driver::Network> OciDriver::create_network(const driver::NetworkRequest& 
     auto gateway = subnet.first_host().to_string();
     std::vector<std::string> args = {"network", "create", "--driver=bridge", "--subnet=" + subnet.to_string(),
                                      "--gateway=" + gateway};
-    if (!mtu.empty() && mtu != "<no value>") args.push_back("--opt=com.docker.network.driver.mtu=" + mtu);
+    if (!mtu.empty()) args.push_back(fmt::format("--opt={}={}", m_engine.mtu_option, mtu));
     auto labels = label_args(request.name, request.cluster);
     args.insert(args.end(), labels.begin(), labels.end());
     args.push_back(request.name);
@@ -243,14 +254,23 @@ Result<driver::Network> OciDriver::create_network(const driver::NetworkRequest& 
 Status OciDriver::remove_network(std::string_view name) {
   auto owner = MK_TRY(owner_of("network", name));
   if (owner != Owner::this_home && owner != Owner::older_mk) return {};
-  auto result = MK_TRY(engine({"network", "inspect", std::string(name), "--format", "{{len .Containers}}"}));
+  auto result = MK_TRY(engine({"network", "inspect", std::string(name)}));
   if (!result.ok()) {
     if (is_missing(result)) return {};
     return fail(exec::command_error(result, fmt::format("cannot inspect network {}", name),
                                     ErrorCode::driver_failed));
   }
-  if (core::trim(result.out) != "0") return {}; // still in use
+  auto objects = MK_TRY(parse_inspection(result, fmt::format("network {}", name)));
+  if (objects.empty()) return {};
+  auto users = network_container_count(objects.front());
+  if (!users) // podman lists no containers on a network
+    users = core::words(MK_TRY(engine_checked({"ps", "-a", "-q", "--filter", "network=" + std::string(name)},
+                                              "cannot list containers")))
+                .size();
+  if (*users != 0) return {}; // still in use
   auto removed = MK_TRY(engine({"network", "rm", std::string(name)}));
+  // a container joined since (podman exits 2): the network stays, as it would had it been seen above
+  if (!removed.ok() && mentions(removed.err, {"being used", "in use", "active endpoints"})) return {};
   if (!removed.ok() && !is_missing(removed))
     return fail(exec::command_error(removed, fmt::format("cannot remove network {}", name),
                                     ErrorCode::driver_failed));
@@ -401,14 +421,6 @@ Status OciDriver::remove_node(std::string_view node, bool keep_data) {
   return {};
 }
 
-static driver::State state_from(std::string_view status) {
-  if (status == "running") return driver::State::running;
-  if (status == "created" || status == "exited") return driver::State::stopped;
-  if (status == "paused") return driver::State::paused;
-  if (status == "restarting") return driver::State::starting;
-  return driver::State::error;
-}
-
 Result<std::optional<std::string>> OciDriver::read_node_data(std::string_view node, std::string_view image,
                                                              const std::string& path) {
   auto container = MK_TRY(owner_of("container", node));
@@ -453,7 +465,7 @@ Result<driver::NodeInfo> OciDriver::inspect_node(std::string_view node) {
   try {
     auto document = json::parse(result.out);
     const auto& container = document.is_array() ? document.at(0) : document;
-    info.state = state_from(container.at("State").at("Status").get<std::string>());
+    info.state = container_state(container.at("State").at("Status").get<std::string>());
     const auto& settings = container.at("NetworkSettings");
     if (auto networks = settings.find("Networks"); networks != settings.end() && networks->is_object())
       for (const auto& [name, network] : networks->items())

@@ -13,6 +13,8 @@ struct Engine {
   std::string binary; // "docker", "podman"
   std::vector<std::string>
       unmask_proc; // makes /proc/sys writable: docker "systempaths=unconfined", podman "unmask=ALL"
+  std::string default_network; // the network containers join by default: "bridge", "podman"
+  std::string mtu_option;      // a bridge network's MTU option: "com.docker.network.driver.mtu", "mtu"
 };
 
 // How a node container gets the rights systemd and a container runtime need.

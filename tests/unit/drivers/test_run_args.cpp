@@ -21,7 +21,8 @@ bool has_pair(const std::vector<std::string>& args, const std::string& a, const 
     if (args[i] == a && args[i + 1] == b) return true;
   return false;
 }
-const drivers::oci::Engine k_docker{"docker", {"systempaths=unconfined"}};
+const drivers::oci::Engine k_docker{
+    "docker", {"systempaths=unconfined"}, "bridge", "com.docker.network.driver.mtu"};
 } // namespace
 
 TEST_CASE("without --privileged the node gets the explicit capability set and a private cgroup namespace",
@@ -91,7 +92,7 @@ TEST_CASE("node containers publish ports on 127.0.0.1 only, with labels, volume,
 }
 
 TEST_CASE("podman uses its own option to unmask /proc", "[drivers]") {
-  drivers::oci::Engine podman{"podman", {"unmask=ALL"}};
+  drivers::oci::Engine podman{"podman", {"unmask=ALL"}, "podman", "mtu"};
   auto args = drivers::oci::create_arguments(podman, spec(), {}, Security::explicit_caps, false, {});
   CHECK(has_pair(args, "--security-opt", "unmask=ALL"));
   CHECK_FALSE(has_pair(args, "--security-opt", "systempaths=unconfined"));
