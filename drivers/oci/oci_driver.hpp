@@ -42,6 +42,12 @@ public:
   };
 
 private:
+  // Loads `image` from the engine m_engine.import_from when that one has it (docker save, then load):
+  // whether it did.
+  Result<bool> import_image(std::string_view image, const driver::ProgressFn& progress);
+  // Before anything is created: a throwaway container of `image` runs with the limits mk will pass (see
+  // Engine::raises_rlimits); rootless engines of that kind are refused.
+  Status check_node_limits(std::string_view image);
   // Runs the engine's CLI. An engine that cannot be reached or does not answer within `timeout` is
   // driver_unavailable.
   Result<exec::RunResult> engine(std::vector<std::string> args, std::chrono::milliseconds timeout);
@@ -64,6 +70,7 @@ private:
   exec::Runner& m_host;
   const core::Log& m_log;
   std::string m_owner;
+  bool m_limits_checked = false; // the preflight of raises_rlimits ran (and set node_args)
 };
 
 } // namespace mk::drivers::oci

@@ -54,6 +54,7 @@ std::vector<std::string> create_arguments(const Engine& engine, const driver::No
   if (spec.cpus > 0) args.push_back(fmt::format("--cpus={}", spec.cpus));
   for (int port : spec.ports)
     args.push_back(fmt::format("--publish=127.0.0.1::{}", port));
+  args.insert(args.end(), engine.node_args.begin(), engine.node_args.end());
   args.push_back(fmt::format("--entrypoint={}", k_guard_path));
   args.push_back(spec.image);
   args.insert(args.end(), command.begin(), command.end());

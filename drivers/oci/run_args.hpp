@@ -15,6 +15,15 @@ struct Engine {
       unmask_proc; // makes /proc/sys writable: docker "systempaths=unconfined", podman "unmask=ALL"
   std::string default_network; // the network containers join by default: "bridge", "podman"
   std::string mtu_option;      // a bridge network's MTU option: "com.docker.network.driver.mtu", "mtu"
+  // Extra arguments for node containers on this host: podman's --systemd=false (its systemd mode mounts the
+  // host's cgroup root read-write on a cgroup v1 host; mk's guard does the safe remount itself), then the
+  // --ulimit pair its preflight chose.
+  std::vector<std::string> node_args = {};
+  // Rootful podman asks the runtime for RLIMIT_NOFILE and RLIMIT_NPROC of 1048576, which needs
+  // CAP_SYS_RESOURCE; where the host withholds it, mk passes limits within its own, probed before it creates
+  // anything. Rootless engines of this kind are refused.
+  bool raises_rlimits = false;
+  std::string import_from = {}; // an engine whose local images this one loads when it lacks them ("docker")
 };
 
 // How a node container gets the rights systemd and a container runtime need.

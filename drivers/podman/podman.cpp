@@ -11,8 +11,9 @@ driver::DriverInfo info() {
           [] { return !exec::find_program("podman").empty(); },
           [](exec::Runner& host, const core::Log& log,
              const std::string& owner) -> std::unique_ptr<driver::Driver> {
-            return std::make_unique<oci::OciDriver>(oci::Engine{"podman", {"unmask=ALL"}, "podman", "mtu"},
-                                                    host, log, owner);
+            return std::make_unique<oci::OciDriver>(
+                oci::Engine{"podman", {"unmask=ALL"}, "podman", "mtu", {"--systemd=false"}, true, "docker"},
+                host, log, owner);
           }};
 }
 

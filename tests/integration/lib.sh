@@ -21,6 +21,7 @@ cleanup() {
   local status=$?
   stop_mk_bg
   for p in "${TEST_PROFILES[@]}"; do "$MK_BIN" delete -p "$p" >/dev/null 2>&1 || true; done
+  for command in "${TEST_CLEANUP[@]}"; do eval "$command" >/dev/null 2>&1 || true; done
   restore_servers
   rm -rf "$MK_HOME"
   exit $status
@@ -63,6 +64,9 @@ wait_until() {
 
 # profile NAME: registers NAME for cleanup and prints it
 use_profile() { TEST_PROFILES+=("$1"); }
+# at_exit COMMAND: run (as shell text) when the test ends, after its profiles are deleted
+TEST_CLEANUP=()
+at_exit() { TEST_CLEANUP+=("$1"); }
 
 mk() { "$MK_BIN" "$@"; }
 
@@ -82,12 +86,20 @@ assert_eq() { [ "$1" = "$2" ] || fail "${3:-values differ}: expected '$2', got '
 assert_contains() { case "$1" in *"$2"*) ;; *) fail "${3:-missing text}: '$2' not in: $1";; esac; }
 assert_not_contains() { case "$1" in *"$2"*) fail "${3:-unexpected text}: '$2' in: $1";; *) ;; esac; }
 
-# docker objects mk created for a profile (containers, volumes, networks), one per line
+# The engine a test drives: docker, or podman with MK_TEST_ENGINE=podman (installed when missing).
+engine=${MK_TEST_ENGINE:-docker}
+if [ "$engine" = podman ] && ! command -v podman >/dev/null; then
+  { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends podman >/dev/null 2>&1 ||
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends podman >/dev/null; }; } ||
+    fail "cannot install Debian's podman"
+fi
+
+# engine objects mk created for a profile (containers, volumes, networks), one per line
 objects_of() {
   local p=$1
-  docker ps -a --filter "label=cluster.mk=$p" --format 'container {{.Names}}'
-  docker volume ls --filter "label=cluster.mk=$p" --format 'volume {{.Name}}'
-  docker network ls --filter "label=cluster.mk=$p" --format 'network {{.Name}}'
+  $engine ps -a --filter "label=cluster.mk=$p" --format 'container {{.Names}}'
+  $engine volume ls --filter "label=cluster.mk=$p" --format 'volume {{.Name}}'
+  $engine network ls --filter "label=cluster.mk=$p" --format 'network {{.Name}}'
 }
 
 # the host kernel settings a node must never change (not network-namespaced)
