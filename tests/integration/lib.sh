@@ -93,6 +93,10 @@ if [ "$engine" = podman ] && ! command -v podman >/dev/null; then
     { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends podman >/dev/null; }; } ||
     fail "cannot install Debian's podman"
 fi
+# a node image a test's mk loads into podman (from docker) goes with the test
+if [ "$engine" = podman ] && ! podman image exists "localhost/$MK_TEST_BASE_IMAGE"; then
+  at_exit "podman rmi -f localhost/$MK_TEST_BASE_IMAGE"
+fi
 
 # engine objects mk created for a profile (containers, volumes, networks), one per line
 objects_of() {

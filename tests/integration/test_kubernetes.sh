@@ -2,11 +2,14 @@
 # SPDX-License-Identifier: Apache-2.0
 # A real Kubernetes control plane from the local release (scripts/testenv/up.sh), reached through mk's mirror flags:
 # start -> node Ready, a pod Running, default StorageClass, status, served certificates -> stop -> start -> a second
-# profile beside it -> delete both. No preload (the fallback path: binaries and image pulls). The local release has
-# no CoreDNS image: its pods stay pending and nothing waits for them.
+# profile beside it -> delete both, on docker or (MK_TEST_ENGINE=podman) podman. No preload (the fallback path:
+# binaries and image pulls). The local release has no CoreDNS image: its pods stay pending and nothing waits for
+# them.
 source "$(dirname "$0")/lib.sh"
 require_release
-a=it-k8s-a; b=it-k8s-b; use_profile $a; use_profile $b
+# MK_TEST_ENGINE=podman runs the same checks with --driver=podman
+suffix=${MK_TEST_ENGINE:+-$MK_TEST_ENGINE}
+a=it-k8s-a$suffix; b=it-k8s-b$suffix; use_profile $a; use_profile $b
 export KUBECONFIG=$MK_HOME/kubeconfig
 cat >"$KUBECONFIG" <<'YAML'
 apiVersion: v1
@@ -23,7 +26,7 @@ users:
   user: {token: secret-token}
 YAML
 kubectl() { "$MK_TEST_KUBECTL" "$@"; }
-start_flags=("${release_flags[@]}" --preload-mirror="$MK_TEST_NO_PRELOAD_MIRROR")
+start_flags=(--driver=$engine "${release_flags[@]}" --preload-mirror="$MK_TEST_NO_PRELOAD_MIRROR")
 sysctls_before=$(host_sysctls)
 
 note "start $a"
@@ -63,7 +66,7 @@ assert_eq "$st_rc" 0 "status exit code: $st_out"
 assert_eq "$st_out" "$(printf '%s\ntype: Control Plane\nhost: Running\nkubelet: Running\napiserver: Running\nkubeconfig: Configured' $a)"
 
 note "the certificate served on 127.0.0.1 verifies against mk's CA and has the SANs"
-port=$(docker port $a 8443/tcp | sed 's/.*://')
+port=$($engine port $a 8443/tcp | sed 's/.*://')
 ip=$(mk ip -p $a)
 served=$MK_HOME/served.crt
 openssl s_client -connect 127.0.0.1:$port -servername localhost </dev/null 2>/dev/null | openssl x509 >"$served"
@@ -88,7 +91,7 @@ assert_eq "$(host_sysctls)" "$sysctls_before" "host sysctls changed"
 
 note "stop, status, start again"
 mk stop -p $a >/dev/null
-exit_code=$(docker inspect $a --format '{{.State.ExitCode}}')
+exit_code=$($engine inspect $a --format '{{.State.ExitCode}}')
 [ "$exit_code" != 137 ] || fail "the node was killed on stop instead of shutting down (exit 137)"
 run_mk st status -p $a
 [ "$st_rc" != 0 ] || fail "status of a stopped cluster exits 0"

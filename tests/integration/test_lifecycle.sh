@@ -13,7 +13,6 @@ if [ "$engine" = podman ]; then
     fail "no pause image in docker (scripts/testenv/up.sh)"
   docker tag "$pause" mk-test/pause:1
   at_exit "docker rmi mk-test/pause:1; podman rmi -f localhost/mk-test/pause:1"
-  podman image exists "localhost/$MK_TEST_BASE_IMAGE" || at_exit "podman rmi -f localhost/$MK_TEST_BASE_IMAGE"
   docker save mk-test/pause:1 | podman load -q >/dev/null
 
   note "podman: a throwaway container first (podman makes its own libpod_parent), then the host's cgroup roots"
