@@ -8,7 +8,8 @@
 #     step's time; one start without the preload (binaries + image archives);
 #   - the restart of a stopped cluster and its floor, a bare `docker start` of the node until /healthz answers
 #     (three pairs);
-#   - `mk status` latency (median of 15 runs) running, stopped and missing.
+#   - `mk status` latency (median of 15 runs) running, stopped and missing;
+#   - with podman installed, a node and a warm start on podman, and their restarts.
 # Speed goals are read from this output; no test asserts a duration.
 # Usage: scripts/benchmark.sh [MK_BINARY]
 set -euo pipefail
@@ -19,7 +20,9 @@ bench_root=$(mktemp -d /tmp/mk-bench.XXXXXX)
 export MK_HOME=$bench_root/home KUBECONFIG=$bench_root/kubeconfig
 cold_home=$bench_root/cold-home
 cleanup() {
-  for p in bench-node bench-preload bench-plain; do "$mk" delete -p $p >/dev/null 2>&1 || true; done
+  for p in bench-node bench-preload bench-plain bench-pnode bench-podman; do
+    "$mk" delete -p $p >/dev/null 2>&1 || true
+  done
   MK_HOME=$cold_home "$mk" delete -p bench-cold >/dev/null 2>&1 || true
   rm -rf "$bench_root"
 }
@@ -149,6 +152,25 @@ done
 milestones "$bench_root/restart.log"
 ratio_median=$(median "${ratios[@]}")
 "$mk" delete -p bench-plain >/dev/null
+
+if command -v podman >/dev/null; then
+  echo "podman (the node image loaded from docker when podman lacks it; not counted below):"
+  podman image exists "localhost/$MK_TEST_BASE_IMAGE" || loaded_into_podman=1
+  "$mk" start -p bench-warm --driver=podman "${release[@]}" --preload-mirror="$MK_TEST_PRELOAD_MIRROR" \
+    --download-only >/dev/null 2>&1
+  bench_start bench-pnode "start --no-kubernetes" --driver=podman --no-kubernetes --base-image="$MK_TEST_BASE_IMAGE"
+  "$mk" stop -p bench-pnode >/dev/null
+  start=$(now_ms); "$mk" start -p bench-pnode >/dev/null 2>&1; restart=$(($(now_ms) - start))
+  echo "  restart --no-kubernetes: $restart ms"
+  "$mk" delete -p bench-pnode >/dev/null
+  bench_start bench-podman "warm, with the preload" --driver=podman "${release[@]}" \
+    --preload-mirror="$MK_TEST_PRELOAD_MIRROR"
+  "$mk" stop -p bench-podman >/dev/null
+  start=$(now_ms); "$mk" start -p bench-podman >/dev/null 2>&1; restart=$(($(now_ms) - start))
+  echo "  restart of a stopped cluster: $restart ms"
+  "$mk" delete -p bench-podman >/dev/null
+  [ -z "${loaded_into_podman:-}" ] || podman rmi -f "localhost/$MK_TEST_BASE_IMAGE" >/dev/null
+fi
 
 echo
 echo "issue 8 goals (before: measured when the issue was filed, same machine)"

@@ -49,6 +49,32 @@ std::string network_mtu(const json& network) {
   return {};
 }
 
+std::map<std::string, std::string> labels_of(const json& object) {
+  std::map<std::string, std::string> labels;
+  const json* found = nullptr;
+  if (const auto* config = object_field(object, {"Config"})) found = object_field(*config, {"Labels"});
+  if (!found) found = object_field(object, {"Labels", "labels"});
+  if (found && found->is_object())
+    for (const auto& [key, value] : found->items())
+      if (value.is_string()) labels[key] = value.get<std::string>();
+  return labels;
+}
+
+std::vector<std::string> image_command_of(const json& image) {
+  std::vector<std::string> command;
+  const auto* config = object_field(image, {"Config"});
+  if (!config) return command;
+  for (const char* key : {"Entrypoint", "Cmd"}) {
+    const auto* part = object_field(*config, {key});
+    if (!part) continue;
+    if (part->is_string() && !part->get<std::string>().empty()) command.push_back(part->get<std::string>());
+    if (part->is_array())
+      for (const auto& word : *part)
+        if (word.is_string()) command.push_back(word.get<std::string>());
+  }
+  return command;
+}
+
 driver::State container_state(std::string_view status) {
   if (status == "running" || status == "stopping") return driver::State::running;
   if (status == "created" || status == "exited" || status == "stopped" || status == "configured")

@@ -3,6 +3,7 @@
 
 #include "mk/driver/driver.hpp"
 
+#include <map>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
@@ -29,6 +30,14 @@ std::optional<size_t> network_container_count(const nlohmann::json& network);
 // The network's MTU option (docker: Options["com.docker.network.driver.mtu"], podman: options["mtu"]); empty
 // when it has none.
 std::string network_mtu(const nlohmann::json& network);
+
+// The labels of an inspected container (Config.Labels), volume (Labels) or network (docker Labels, podman
+// labels); empty when it has none.
+std::map<std::string, std::string> labels_of(const nlohmann::json& object);
+
+// An inspected image's Entrypoint followed by its Cmd (each a list, or a string as podman prints a
+// container's).
+std::vector<std::string> image_command_of(const nlohmann::json& image);
 
 // A container's State.Status in mk's terms. Podman also says stopped, configured (created, never started),
 // stopping and removing.

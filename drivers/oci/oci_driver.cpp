@@ -105,21 +105,6 @@ std::vector<std::string> OciDriver::label_args(std::string_view name, std::strin
   return args;
 }
 
-Result<OciDriver::Owner> OciDriver::owner_of(std::string_view kind, std::string_view name) {
-  auto format = kind == "container" ? "{{json .Config.Labels}}" : "{{json .Labels}}";
-  auto result = MK_TRY(engine({std::string(kind), "inspect", "--format", format, std::string(name)}));
-  if (!result.ok()) {
-    if (is_missing(result)) return Owner::none;
-    return fail(exec::command_error(result, fmt::format("cannot inspect {} {}", kind, name),
-                                    ErrorCode::driver_failed));
-  }
-  auto labels = json::parse(core::trim(result.out), nullptr, false);
-  if (!labels.is_object() || labels.value("created_by.mk", "") != "true") return Owner::foreign;
-  auto owner = labels.value(k_owner_key, "");
-  if (owner.empty()) return Owner::older_mk;
-  return owner == m_owner ? Owner::this_home : Owner::other_home;
-}
-
 // The objects of an `inspect` answer, or an error naming `what` when it is not JSON.
 static Result<std::vector<json>> parse_inspection(const exec::RunResult& result, std::string_view what) {
   try {
@@ -128,6 +113,22 @@ static Result<std::vector<json>> parse_inspection(const exec::RunResult& result,
     return fail(ErrorCode::driver_failed,
                 fmt::format("cannot read the inspection of {}: {}", what, e.what()));
   }
+}
+
+Result<OciDriver::Owner> OciDriver::owner_of(std::string_view kind, std::string_view name) {
+  auto result = MK_TRY(engine({std::string(kind), "inspect", std::string(name)}));
+  if (!result.ok()) {
+    if (is_missing(result)) return Owner::none;
+    return fail(exec::command_error(result, fmt::format("cannot inspect {} {}", kind, name),
+                                    ErrorCode::driver_failed));
+  }
+  auto objects = MK_TRY(parse_inspection(result, fmt::format("{} {}", kind, name)));
+  if (objects.empty()) return Owner::none;
+  auto labels = labels_of(objects.front());
+  if (labels["created_by.mk"] != "true") return Owner::foreign;
+  auto owner = labels[k_owner_key];
+  if (owner.empty()) return Owner::older_mk;
+  return owner == m_owner ? Owner::this_home : Owner::other_home;
 }
 
 // The conflict for an object named `name` that mk must not touch.
@@ -394,16 +395,12 @@ Status OciDriver::remove_network(std::string_view name) {
 }
 
 Result<std::vector<std::string>> OciDriver::image_command(std::string_view image) {
-  auto text = MK_TRY(engine_checked({"image", "inspect", "--format",
-                                     "{{json .Config.Entrypoint}}\t{{json .Config.Cmd}}", std::string(image)},
-                                    fmt::format("cannot inspect image {}", image)));
-  std::vector<std::string> command;
-  for (const auto& part : core::split(core::trim(text), '\t')) {
-    auto value = json::parse(part, nullptr, false);
-    if (value.is_array())
-      for (const auto& word : value)
-        command.push_back(word.get<std::string>());
-  }
+  auto result = MK_TRY(engine({"image", "inspect", std::string(image)}));
+  if (!result.ok())
+    return fail(
+        exec::command_error(result, fmt::format("cannot inspect image {}", image), ErrorCode::driver_failed));
+  auto objects = MK_TRY(parse_inspection(result, fmt::format("image {}", image)));
+  auto command = objects.empty() ? std::vector<std::string>{} : image_command_of(objects.front());
   if (command.empty()) command.push_back("/sbin/init");
   return command;
 }

@@ -7,8 +7,7 @@
 namespace mk::drivers::podman {
 
 driver::DriverInfo info() {
-  return {"podman", "containers of rootful podman (experimental)", 50,
-          [] { return !exec::find_program("podman").empty(); },
+  return {"podman", "containers of rootful podman", 50, [] { return !exec::find_program("podman").empty(); },
           [](exec::Runner& host, const core::Log& log,
              const std::string& owner) -> std::unique_ptr<driver::Driver> {
             return std::make_unique<oci::OciDriver>(

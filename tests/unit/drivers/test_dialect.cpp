@@ -86,3 +86,26 @@ TEST_CASE("a podman container's state and addresses read like docker's", "[drive
     CHECK_FALSE(networks.begin()->at("IPAddress").get<std::string>().empty());
   }
 }
+
+TEST_CASE("labels of containers, volumes and networks of both engines", "[drivers][dialect]") {
+  for (const char* name :
+       {"docker-container-inspect.json", "podman-container-inspect.json", "docker-volume-inspect.json",
+        "podman-volume-inspect.json", "docker-network-inspect.json", "podman-network-inspect.json"}) {
+    DYNAMIC_SECTION(name) {
+      auto labels = drivers::oci::labels_of(recorded(name));
+      CHECK(labels["created_by.mk"] == "fixture");
+    }
+  }
+  CHECK(drivers::oci::labels_of(nlohmann::json::object()).empty());
+  CHECK(drivers::oci::labels_of(nlohmann::json::parse(R"({"Config":{"Labels":null}})")).empty());
+}
+
+TEST_CASE("an image's entrypoint and command, from both engines", "[drivers][dialect]") {
+  for (const char* name : {"docker-image-inspect.json", "podman-image-inspect.json"})
+    CHECK(drivers::oci::image_command_of(recorded(name)) == std::vector<std::string>{"/pause"});
+  // a container as podman prints it: Entrypoint a string
+  CHECK(drivers::oci::image_command_of(recorded("podman-container-inspect.json")) ==
+        std::vector<std::string>{"/bin/sleep", "600"});
+  CHECK(drivers::oci::image_command_of(recorded("docker-container-inspect.json")) ==
+        std::vector<std::string>{"/bin/sleep", "600"});
+}
