@@ -160,7 +160,18 @@ static bool local_bounding_set_complete() {
   return status && last && bounding_set_complete(*status, *last);
 }
 
+Status OciDriver::refuse_rootless() const {
+  if (!m_engine.raises_rlimits || ::geteuid() == 0) return {};
+  return fail(Error{
+      ErrorCode::driver_unavailable,
+      fmt::format("rootless {} is not supported: its nodes need a rootful engine", m_engine.binary),
+      {},
+      {},
+      fmt::format("run mk as root (sudo) to use rootful {}, or choose --driver=docker", m_engine.binary)});
+}
+
 Status OciDriver::ensure_image(std::string_view image, const driver::ProgressFn& progress) {
+  MK_TRY(refuse_rootless());
   auto present = MK_TRY(engine({"image", "inspect", "--format", "{{.Id}}", std::string(image)}));
   if (!present.ok() && !MK_TRY(import_image(image, progress))) {
     if (progress) progress(fmt::format("pulling {}", image));
@@ -223,13 +234,7 @@ Result<bool> OciDriver::import_image(std::string_view image, const driver::Progr
 
 Status OciDriver::check_node_limits(std::string_view image) {
   if (!m_engine.raises_rlimits || m_limits_checked) return {};
-  if (::geteuid() != 0)
-    return fail(Error{
-        ErrorCode::driver_unavailable,
-        fmt::format("rootless {} is not supported: its nodes need a rootful engine", m_engine.binary),
-        {},
-        {},
-        fmt::format("run mk as root (sudo) to use rootful {}, or choose --driver=docker", m_engine.binary)});
+  MK_TRY(refuse_rootless());
   if (local_bounding_set_complete()) {
     m_limits_checked = true;
     return {};

@@ -48,6 +48,8 @@ private:
   // Before anything is created: a throwaway container of `image` runs with the limits mk will pass (see
   // Engine::raises_rlimits); rootless engines of that kind are refused.
   Status check_node_limits(std::string_view image);
+  // Rootless engines of the raises_rlimits kind (podman) are refused (exit 50), before anything is made.
+  Status refuse_rootless() const;
   // Runs the engine's CLI. An engine that cannot be reached or does not answer within `timeout` is
   // driver_unavailable.
   Result<exec::RunResult> engine(std::vector<std::string> args, std::chrono::milliseconds timeout);

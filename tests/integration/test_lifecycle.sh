@@ -28,6 +28,18 @@ if [ "$engine" = podman ]; then
   assert_contains "$pf_err" "nothing was created"
   assert_eq "$(objects_of it-preflight)" "" "objects after a failed preflight"
   [ ! -e "$MK_HOME/profiles/it-preflight" ] || fail "a failed preflight left a profile"
+
+  note "podman: rootless (mk as an unprivileged user) is refused with exit 50 and creates nothing"
+  nobody_home=$(mktemp -d /tmp/mk-it-nobody.XXXXXX)
+  at_exit "rm -rf $nobody_home"
+  chown 65534:65534 "$nobody_home"
+  rc=0
+  out=$(setpriv --reuid=65534 --regid=65534 --clear-groups env HOME="$nobody_home" MK_HOME="$nobody_home/mk" \
+    "$MK_BIN" start -p it-rootless --driver=podman --no-kubernetes --base-image="$MK_TEST_BASE_IMAGE" 2>&1) || rc=$?
+  assert_eq "$rc" 50 "exit code of a rootless podman start: $out"
+  assert_contains "$out" "rootless podman is not supported"
+  assert_eq "$(objects_of it-rootless)" "" "objects after a rootless start"
+  [ ! -e "$nobody_home/mk/profiles/it-rootless" ] || fail "a rootless start left a profile"
 fi
 
 note "start"
