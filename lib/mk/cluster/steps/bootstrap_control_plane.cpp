@@ -99,12 +99,14 @@ public:
   Status run(StartContext& context) override {
     auto& node = *context.node;
     if (context.control_plane_initialized) return restart_control_plane(context);
-    auto init = kubeadm(
-        context, {"init", std::string("--ignore-preflight-errors=") + k_ignored_preflight_errors}, 10min);
-    // One process for all phases: kubeadm restarts the kubelet near its end (kubelet-finalize) and applies
-    // its addons after that, which gives the restarted kubelet time to report before mk waits for Ready.
-    // Running the addon phases as separate processes saved 0.5 s but let starts return on the first kubelet's
-    // Ready, with the restarted one still to report (seen as NotReady right after the start).
+    // Without kubelet-finalize: that phase points kubelet.conf at the rotated client certificate and restarts
+    // the kubelet, at the very end, after the first kubelet may have reported Ready; the restarted one then
+    // reports NotReady for a moment, after mk's wait has passed (seen in CI). The running kubelet rotates its
+    // certificate without it (rotateCertificates, stored in /var/lib/kubelet/pki, used at its next start).
+    auto init = kubeadm(context,
+                        {"init", std::string("--ignore-preflight-errors=") + k_ignored_preflight_errors,
+                         "--skip-phases=kubelet-finalize"},
+                        10min);
     auto result = MK_TRY(node.run(init));
     if (!result.ok()) {
       auto kubelet =
