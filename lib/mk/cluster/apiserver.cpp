@@ -64,7 +64,9 @@ std::optional<bool> kubelet_alive(const ApiServer& server, std::string_view name
   auto response =
       api_get(server, fmt::format("/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/{}", name));
   if (!response) return std::nullopt;
-  if (response->head.status == 404) return false; // never registered
+  // no Lease yet: a kubelet that started before the API server retries creating it with a growing backoff (up
+  // to 7 s), so its absence tells nothing; the caller asks the node
+  if (response->head.status == 404) return std::nullopt;
   if (response->head.status != 200) return std::nullopt;
   return lease_alive(response->body, std::chrono::system_clock::now());
 }

@@ -28,7 +28,7 @@ std::string apiserver_health(const ApiServer& server);
 
 // Whether the kubelet of node `name` is alive by Kubernetes' own measure: its node Lease was renewed within
 // the lease's duration (40 s by default; the kubelet renews it every quarter of that). nullopt when the API
-// server cannot say.
+// server cannot say, or has no Lease for it yet (the caller then asks the node).
 std::optional<bool> kubelet_alive(const ApiServer& server, std::string_view name);
 // The same from a Lease's JSON at time `now`; nullopt when it has no renew time or duration.
 std::optional<bool> lease_alive(std::string_view lease_json, std::chrono::system_clock::time_point now);
