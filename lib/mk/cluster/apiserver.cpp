@@ -10,6 +10,11 @@
 
 namespace mk::cluster {
 
+namespace {
+// how long a kubelet's posted status counts as a sign of life: the node controller's default grace period
+constexpr auto k_node_heartbeat_grace = std::chrono::seconds(40);
+} // namespace
+
 ApiServer api_server(const core::Paths& paths, const config::ClusterConfig& config) {
   auto certificates = profile_certificates(paths, config.name);
   ApiServer server;
@@ -64,11 +69,25 @@ std::optional<bool> kubelet_alive(const ApiServer& server, std::string_view name
   auto response =
       api_get(server, fmt::format("/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/{}", name));
   if (!response) return std::nullopt;
+  if (response->head.status == 200) return lease_alive(response->body, std::chrono::system_clock::now());
+  if (response->head.status != 404) return std::nullopt;
   // no Lease yet: a kubelet that started before the API server retries creating it with a growing backoff (up
-  // to 7 s), so its absence tells nothing; the caller asks the node
-  if (response->head.status == 404) return std::nullopt;
-  if (response->head.status != 200) return std::nullopt;
-  return lease_alive(response->body, std::chrono::system_clock::now());
+  // to 7 s), but it registered its Node and posted a status on the way
+  auto node = api_get(server, fmt::format("/api/v1/nodes/{}", name));
+  if (!node || node->head.status != 200) return std::nullopt;
+  return node_heartbeat_alive(node->body, std::chrono::system_clock::now());
+}
+
+std::optional<bool> node_heartbeat_alive(std::string_view node_json,
+                                         std::chrono::system_clock::time_point now) {
+  auto document = nlohmann::json::parse(node_json, nullptr, false);
+  if (document.is_discarded()) return std::nullopt;
+  for (const auto& condition : document.value("/status/conditions"_json_pointer, nlohmann::json::array())) {
+    if (condition.value("type", "") != "Ready") continue;
+    auto heartbeat = parse_kubernetes_time(condition.value("lastHeartbeatTime", ""));
+    if (heartbeat && now - *heartbeat <= k_node_heartbeat_grace) return true;
+  }
+  return std::nullopt; // an old status proves nothing either way (with a Lease the kubelet posts it rarely)
 }
 
 std::optional<bool> node_ready(const ApiServer& server, std::string_view name,

@@ -28,8 +28,13 @@ std::string apiserver_health(const ApiServer& server);
 
 // Whether the kubelet of node `name` is alive by Kubernetes' own measure: its node Lease was renewed within
 // the lease's duration (40 s by default; the kubelet renews it every quarter of that). nullopt when the API
-// server cannot say, or has no Lease for it yet (the caller then asks the node).
+// server cannot say. Before the kubelet has created its Lease, a Node status it posted within the last 40 s
+// counts instead; without either, nullopt (the caller then asks the node).
 std::optional<bool> kubelet_alive(const ApiServer& server, std::string_view name);
+// true when a Node's JSON has a Ready condition (of any status) whose heartbeat is at most 40 s before `now`;
+// nullopt otherwise.
+std::optional<bool> node_heartbeat_alive(std::string_view node_json,
+                                         std::chrono::system_clock::time_point now);
 // The same from a Lease's JSON at time `now`; nullopt when it has no renew time or duration.
 std::optional<bool> lease_alive(std::string_view lease_json, std::chrono::system_clock::time_point now);
 

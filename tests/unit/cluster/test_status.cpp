@@ -52,6 +52,18 @@ TEST_CASE("a kubelet is alive while its node Lease was renewed within the lease'
   CHECK_FALSE(cluster::lease_alive("not json", renewed).has_value());
 }
 
+TEST_CASE("before its Lease exists, a kubelet is alive while the Node status it posted is recent",
+          "[cluster]") {
+  auto posted = *cluster::parse_kubernetes_time("2026-11-28T23:00:10Z");
+  std::string node =
+      R"({"status":{"conditions":[{"type":"Ready","status":"False","lastHeartbeatTime":"2026-11-28T23:00:10Z"}]}})";
+  CHECK(cluster::node_heartbeat_alive(node, posted + std::chrono::seconds(3)) == std::optional<bool>(true));
+  CHECK(cluster::node_heartbeat_alive(node, posted + std::chrono::seconds(40)) == std::optional<bool>(true));
+  CHECK_FALSE(cluster::node_heartbeat_alive(node, posted + std::chrono::seconds(41)).has_value());
+  CHECK_FALSE(cluster::node_heartbeat_alive(R"({"status":{}})", posted).has_value());
+  CHECK_FALSE(cluster::node_heartbeat_alive("[", posted).has_value());
+}
+
 TEST_CASE("a node is Ready only in a status its kubelet sent since the start", "[cluster]") {
   auto since = *cluster::parse_kubernetes_time("2026-11-28T23:00:10.500000Z");
   auto node = [](std::string status, std::string heartbeat) {
