@@ -1,11 +1,12 @@
 #!/bin/bash
 # Brings up the local Kubernetes release the end-to-end tests (and an offline `mk start`) use, reusing every cached
-# part: the node image, Kubernetes v1.20.2 built from Debian's source package, its component images in a local
-# registry and a binary mirror in the dl.k8s.io layout. Both serve this machine only: the registry the nodes pull
-# from listens on the Docker bridge gateway address (<docker0>:5000, plain HTTP; nodes on mk's own networks reach
-# it through the host) in the registry's read-only mode, so nobody can overwrite or delete an image; images are
-# pushed while the release is built through a writable instance on loopback only (registry.sh push), stopped
-# afterwards. The mirror listens on 127.0.0.1.
+# part: the node image (a container image, and the VM artefact the qemu driver boots), Kubernetes v1.20.2 built from
+# Debian's source package, its component images in a local registry and a binary mirror in the dl.k8s.io layout.
+# Both serve this machine only: the registry the nodes pull from listens on the Docker bridge gateway address
+# (<docker0>:5000, plain HTTP; nodes on mk's own networks reach it through the host) in the registry's read-only
+# mode, so nobody can overwrite or delete an image; images are pushed while the release is built through a
+# writable instance on loopback only (registry.sh push), stopped afterwards. The mirror listens on 127.0.0.1 and
+# also serves the VM artefact (MK_TEST_VM_IMAGE).
 # Idempotent: a rerun reuses what runs, restarts what is missing (after a reboot) and replaces a registry started
 # with another configuration (an earlier version's on 0.0.0.0:5000). Caches live in $MK_TESTENV_CACHE (default
 # /var/cache/mk-testenv), outside the repository.
@@ -26,6 +27,10 @@ say() { echo "testenv: $*" >&2; }
 
 node_image=$("$repo/scripts/build-node-image.sh")
 say "node image $node_image"
+# the same root file system packaged for the qemu driver, served by the mirror below under /vm
+vm_image_tar=$("$repo/scripts/build-node-image.sh" --vm "$cache/mirror/vm")
+say "VM node image $vm_image_tar"
+vm_image_url_path=$(basename "$(dirname "$vm_image_tar")")/$(basename "$vm_image_tar") # <recipe>/<name>.tar
 
 eval "$("$here/build-k8s-binaries.sh")"
 say "Kubernetes $K8S_VERSION binaries in $K8S_BIN"
@@ -74,6 +79,7 @@ export MK_TEST_IMAGE_REPOSITORY=$MK_TESTENV_REGISTRY/google_containers
 export MK_TEST_BINARY_MIRROR=http://127.0.0.1:$mirror_port/release
 export MK_TEST_PRELOAD_MIRROR=http://127.0.0.1:$mirror_port/preload
 export MK_TEST_NO_PRELOAD_MIRROR=http://127.0.0.1:$mirror_port/no-preload
+export MK_TEST_VM_IMAGE=http://127.0.0.1:$mirror_port/vm/$vm_image_url_path
 export MK_TEST_MIRROR_ACCESS_LOG=$run/mirror-access.log
 export MK_TEST_REGISTRY_LOG=$run/registry.log
 export MK_TEST_KUBECTL=$K8S_BIN/kubectl
