@@ -16,8 +16,7 @@ driver::Driver* App::driver_named(std::string_view name) {
   if (auto it = m_drivers.find(name); it != m_drivers.end()) return it->second.get();
   const auto* info = drivers::find_driver(name);
   if (!info) return nullptr;
-  auto [it, inserted] =
-      m_drivers.emplace(std::string(name), info->make(m_host, m_log, m_env.paths.owner_id()));
+  auto [it, inserted] = m_drivers.emplace(std::string(name), info->make(m_host, m_log, m_env.paths));
   return it->second.get();
 }
 

@@ -22,8 +22,12 @@ std::unique_ptr<CLI::App> build_app(Invocation& in) {
 
   auto* start = app->add_subcommand("start", "Create and start a cluster, or start an existing one");
   auto& f = in.start;
-  start->add_option("--driver", f.driver, "Driver: docker or podman (default: auto-detect)");
+  start->add_option("--driver", f.driver, "Driver: docker, podman or qemu (default: auto-detect)");
   start->add_option("--base-image", f.base_image, "Node image (kicbase-compatible) to create nodes from");
+  start->add_option("--vm-image", f.vm_image,
+                    "qemu driver: the VM node image (URL or absolute path; its .sha256 beside it)");
+  start->add_option("--disk-size", f.disk_size,
+                    "qemu driver: the node's disk size, e.g. 20g (default 20000mb)");
   start->add_flag("--no-kubernetes", f.no_kubernetes, "Start the node without Kubernetes");
   start->add_option("--kubernetes-version", f.kubernetes_version,
                     "Kubernetes version: vX.Y.Z, X.Y.Z, stable or latest (default: stable, v1.35.1)");

@@ -3,6 +3,7 @@
 
 #include "drivers/docker/docker.hpp"
 #include "drivers/podman/podman.hpp"
+#include "drivers/qemu/qemu.hpp"
 
 #include <algorithm>
 
@@ -15,6 +16,9 @@ const driver::DriverInfo k_drivers[] = {
 #endif
 #ifdef MK_DRIVER_PODMAN
     podman::info(),
+#endif
+#ifdef MK_DRIVER_QEMU
+    qemu::info(),
 #endif
 };
 } // namespace

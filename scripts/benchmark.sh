@@ -9,7 +9,9 @@
 #   - the restart of a stopped cluster and its floor, a bare `docker start` of the node until /healthz answers
 #     (three pairs);
 #   - `mk status` latency (median of 15 runs) running, stopped and missing;
-#   - with podman installed, a node and a warm start on podman, and their restarts.
+#   - with podman installed, a node and a warm start on podman, and their restarts;
+#   - with qemu installed and MK_TEST_VM_IMAGE set: a VM node (the accelerator, boot to ssh, stop, restart, status)
+#     and a Kubernetes start on it to Node Ready, with its restart.
 # Speed goals are read from this output; no test asserts a duration.
 # Usage: scripts/benchmark.sh [MK_BINARY]
 set -euo pipefail
@@ -20,7 +22,7 @@ bench_root=$(mktemp -d /tmp/mk-bench.XXXXXX)
 export MK_HOME=$bench_root/home KUBECONFIG=$bench_root/kubeconfig
 cold_home=$bench_root/cold-home
 cleanup() {
-  for p in bench-node bench-preload bench-plain bench-pnode bench-podman; do
+  for p in bench-node bench-preload bench-plain bench-pnode bench-podman bench-vm bench-vmk; do
     "$mk" delete -p $p >/dev/null 2>&1 || true
   done
   MK_HOME=$cold_home "$mk" delete -p bench-cold >/dev/null 2>&1 || true
@@ -187,3 +189,29 @@ printf '  %-44s %-14s %-40s %-22s %s\n' "mk status, stopped / missing" "19 / 5 m
 printf '  %-44s %-14s %-40s %-22s %s\n' "cold mk start, empty cache, local mirror" "-" \
   "$(seconds "$cold") s (median of 3; warm + curl: $(seconds $((warm_median + curl_ms))) s)" "<= warm + curl" \
   "$(verdict "$cold" $((warm_median + curl_ms)))"
+
+# the qemu driver (issue 10): a VM node, with the accelerator mk chose; set MK_BENCH_QEMU=0 to leave it out (under
+# TCG the Kubernetes start alone takes minutes)
+if command -v qemu-system-x86_64 >/dev/null && [ -n "${MK_TEST_VM_IMAGE:-}" ] && [ "${MK_BENCH_QEMU:-1}" != 0 ]; then
+  echo
+  echo "qemu driver (VM node image $MK_TEST_VM_IMAGE):"
+  "$mk" start -p bench-warm --driver=qemu "${release[@]}" --vm-image="$MK_TEST_VM_IMAGE" \
+    --preload-mirror="$MK_TEST_PRELOAD_MIRROR" --download-only >/dev/null 2>&1
+  bench_start bench-vm "start --no-kubernetes" --driver=qemu --no-kubernetes --vm-image="$MK_TEST_VM_IMAGE"
+  if grep -q "TCG software emulation" "$bench_root/bench-vm.log"; then accelerator=tcg; else accelerator=kvm; fi
+  echo "  accelerator: $accelerator"
+  echo "    mk status (running): $(median_ms "$mk" status -p bench-vm) ms median"
+  start=$(now_ms); "$mk" stop -p bench-vm >/dev/null; vm_stop=$(($(now_ms) - start))
+  echo "  stop (clean ACPI power-down): $vm_stop ms; mk status (stopped): $(median_ms "$mk" status -p bench-vm) ms median"
+  start=$(now_ms); "$mk" start -p bench-vm >/dev/null 2>&1; vm_restart=$(($(now_ms) - start))
+  echo "  restart --no-kubernetes (to ssh and systemd running): $vm_restart ms"
+  "$mk" delete -p bench-vm >/dev/null
+  bench_start bench-vmk "Kubernetes $MK_TEST_K8S_VERSION, with the preload, to Node Ready" --driver=qemu \
+    "${release[@]}" --vm-image="$MK_TEST_VM_IMAGE" --preload-mirror="$MK_TEST_PRELOAD_MIRROR" --memory=3072
+  echo "    mk status (running): $(median_ms "$mk" status -p bench-vmk) ms median"
+  start=$(now_ms); "$mk" stop -p bench-vmk >/dev/null; vm_stop=$(($(now_ms) - start))
+  start=$(now_ms); "$mk" start -p bench-vmk >"$bench_root/vm-restart.log" 2>&1; vm_restart=$(($(now_ms) - start))
+  echo "  stop: $vm_stop ms; restart of the stopped cluster: $vm_restart ms"
+  milestones "$bench_root/vm-restart.log"
+  "$mk" delete -p bench-vmk >/dev/null
+fi

@@ -10,10 +10,10 @@ driver::DriverInfo info() {
   return {"docker", "containers of a Docker engine", 100,
           [] { return !exec::find_program("docker").empty(); },
           [](exec::Runner& host, const core::Log& log,
-             const std::string& owner) -> std::unique_ptr<driver::Driver> {
+             const core::Paths& paths) -> std::unique_ptr<driver::Driver> {
             return std::make_unique<oci::OciDriver>(
                 oci::Engine{"docker", {"systempaths=unconfined"}, "bridge", "com.docker.network.driver.mtu"},
-                host, log, owner);
+                host, log, paths.owner_id());
           }};
 }
 

@@ -9,10 +9,10 @@ namespace mk::drivers::podman {
 driver::DriverInfo info() {
   return {"podman", "containers of rootful podman", 50, [] { return !exec::find_program("podman").empty(); },
           [](exec::Runner& host, const core::Log& log,
-             const std::string& owner) -> std::unique_ptr<driver::Driver> {
+             const core::Paths& paths) -> std::unique_ptr<driver::Driver> {
             return std::make_unique<oci::OciDriver>(
                 oci::Engine{"podman", {"unmask=ALL"}, "podman", "mtu", {"--systemd=false"}, true, "docker"},
-                host, log, owner);
+                host, log, paths.owner_id());
           }};
 }
 

@@ -3,6 +3,7 @@
 
 #include "mk/cluster/status.hpp"
 #include "mk/exec/local_runner.hpp"
+#include "mk/ssh/runner.hpp"
 
 #include <filesystem>
 #include <fmt/format.h>
@@ -50,33 +51,8 @@ Result<std::vector<std::string>> ssh_command(Env& env, driver::Driver& driver, s
                       {},
                       {},
                       "install it (Debian: apt-get install openssh-client)"});
-  std::vector<std::string> argv = {"ssh",
-                                   "-F",
-                                   "/dev/null",
-                                   "-o",
-                                   "ConnectionAttempts=3",
-                                   "-o",
-                                   "ConnectTimeout=10",
-                                   "-o",
-                                   "ControlMaster=no",
-                                   "-o",
-                                   "ControlPath=none",
-                                   "-o",
-                                   "LogLevel=quiet",
-                                   "-o",
-                                   "PasswordAuthentication=no",
-                                   "-o",
-                                   "ServerAliveInterval=60",
-                                   "-o",
-                                   "StrictHostKeyChecking=no",
-                                   "-o",
-                                   "UserKnownHostsFile=/dev/null",
-                                   "-o",
-                                   "IdentitiesOnly=yes",
-                                   "-i",
-                                   key.string(),
-                                   "-p",
-                                   std::to_string(port->second)};
+  auto argv = ssh::client_argv({port->second, key, {}});
+  argv.pop_back(); // the destination goes after -t
   if (allocate_tty) argv.push_back("-t");
   argv.push_back("docker@127.0.0.1");
   if (!command.empty()) {

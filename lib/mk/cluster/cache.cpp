@@ -133,6 +133,15 @@ std::vector<fs::path> plan_cache_files(const core::Paths& paths, const mirror::P
   return files;
 }
 
+Status record_cached(const core::Paths& paths, const std::string& version, const driver::Driver& driver,
+                     const std::string& base_image, std::vector<fs::path> files) {
+  if (auto file = driver.image_cache_file(base_image)) {
+    files.push_back(*file);
+    return record_cached(paths, version, "", files);
+  }
+  return record_cached(paths, version, base_image, files);
+}
+
 std::vector<CacheEntry> list_cache(const core::Paths& paths) {
   std::vector<CacheEntry> entries;
   std::error_code ec;
@@ -147,7 +156,10 @@ std::vector<CacheEntry> list_cache(const core::Paths& paths) {
       auto name = path.filename().string();
       if (name.ends_with(".sha256") || name.ends_with(".record")) continue;
       auto top = file.substr(0, file.find('/'));
-      std::string kind = top == "preloaded-tarball" ? "preload" : top == "images" ? "image" : "binary";
+      std::string kind = top == "preloaded-tarball" ? "preload"
+                         : top == "images"          ? "image"
+                         : top == "vm"              ? "vm image"
+                                                    : "binary";
       entries.push_back({kind, name, cache->version, size});
     }
   }

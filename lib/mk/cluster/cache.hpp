@@ -27,6 +27,11 @@ struct VersionCache {
 Status record_cached(const core::Paths& paths, const std::string& version, const std::string& base_image,
                      const std::vector<std::filesystem::path>& files);
 
+// The same for a start with `driver`: a node image the driver keeps in mk's cache (a VM node image) is
+// recorded as one more file.
+Status record_cached(const core::Paths& paths, const std::string& version, const driver::Driver& driver,
+                     const std::string& base_image, std::vector<std::filesystem::path> files);
+
 // The cache files a plan uses: the preload and its record when `with_preload`, else the binaries with their
 // checksums, plus the image archives that exist.
 std::vector<std::filesystem::path> plan_cache_files(const core::Paths& paths, const mirror::Plan& plan,

@@ -66,7 +66,7 @@ Status download_only(Env& env, driver::Driver& driver, const StartRequest& reque
   env.ui.step_finished(kubernetes.has_value() && image_result.has_value());
   if (!image_result) return image_result;
   if (!kubernetes) return kubernetes;
-  return record_cached(env.paths, version, plan.base_image,
+  return record_cached(env.paths, version, driver, plan.base_image,
                        plan_cache_files(env.paths, plan, version, preload));
 }
 

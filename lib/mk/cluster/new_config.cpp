@@ -2,6 +2,7 @@
 #include "mk/cluster/new_config.hpp"
 
 #include "mk/cluster/sources.hpp"
+#include "mk/driver/driver.hpp"
 
 #include <fmt/format.h>
 
@@ -15,6 +16,7 @@ config::ClusterConfig new_cluster_config(const StartRequest& request, std::strin
   c.base_image = selection.sources.base_image;
   c.cpus = request.cpus;
   c.memory_mb = request.memory_mb;
+  c.disk_mb = request.disk_mb;
   c.network = request.profile;
   c.subnet = request.subnet;
   c.static_ip = request.static_ip;
@@ -77,7 +79,7 @@ Result<config::ClusterConfig> config_for_request(Env& env, const StartRequest& r
     MK_TRY(check_existing(*existing, request, env.ui));
     return std::move(*existing);
   }
-  auto selection = MK_TRY(select_request_sources(request, probe));
+  auto selection = MK_TRY(select_request_sources(request, probe, driver::is_vm_driver(driver)));
   for (const auto& note : selection.notes)
     env.ui.info(note);
   for (const auto& warning : selection.warnings)

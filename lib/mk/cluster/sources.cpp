@@ -7,9 +7,14 @@ namespace mk::cluster {
 
 using namespace std::chrono_literals;
 
-Result<mirror::Selection> select_request_sources(const StartRequest& request, bool probe) {
-  mirror::MirrorFlags flags{request.image_mirror_country, request.image_repository, request.binary_mirror,
-                            request.preload_mirror, request.base_image};
+Result<mirror::Selection> select_request_sources(const StartRequest& request, bool probe, bool vm) {
+  mirror::MirrorFlags flags{request.image_mirror_country,
+                            request.image_repository,
+                            request.binary_mirror,
+                            request.preload_mirror,
+                            request.base_image,
+                            request.vm_image,
+                            vm};
   mirror::Probe check;
   if (probe)
     check = [&](std::string_view repository) {

@@ -117,6 +117,8 @@ Status run_start(StartContext& context) {
     context.version = MK_TRY(k8s::parse_version(context.config.kubernetes.version));
     context.plan = MK_TRY(plan_of(context.config));
   }
+  if (auto caveat = context.driver.caveat(); !caveat.empty() && context.node_state != driver::State::running)
+    env.ui.warning(caveat);
   auto result = run_steps(plan_start(context), context);
   if (!result && exists && context.control_plane_initialized && result.error().advice.empty() &&
       result.error().code != ErrorCode::interrupted)

@@ -74,6 +74,13 @@ Result<StartRequest> validate_start_flags(const StartFlags& flags, const HostFac
   request.driver = flags.driver;
   if (!flags.base_image.empty()) MK_TRY(config::validate_image_reference(flags.base_image, "--base-image"));
   request.base_image = flags.base_image;
+  request.vm_image = flags.vm_image;
+  if (!flags.vm_image.empty() && !flags.vm_image.starts_with("http://") &&
+      !flags.vm_image.starts_with("https://") && !flags.vm_image.starts_with("/"))
+    return fail(
+        ErrorCode::usage,
+        fmt::format("invalid --vm-image \"{}\": give an http(s) URL or an absolute path", flags.vm_image));
+  if (!flags.disk_size.empty()) request.disk_mb = MK_TRY(config::parse_disk_size(flags.disk_size));
   request.kubernetes = !flags.no_kubernetes;
   if (flags.no_kubernetes && !flags.kubernetes_version.empty())
     return fail(ErrorCode::usage, "--no-kubernetes cannot be combined with --kubernetes-version");

@@ -13,6 +13,8 @@ struct StartFlags {
   std::string profile = "mk";
   std::string driver;
   std::string base_image;
+  std::string vm_image;
+  std::string disk_size;
   bool no_kubernetes = false;
   std::string kubernetes_version;
   std::string cpus;
@@ -57,6 +59,8 @@ struct StartRequest {
   std::string profile;
   std::string driver;     // empty: auto-detect (or the existing profile's)
   std::string base_image; // empty: the default, or the existing profile's
+  std::string vm_image;   // VM drivers' node image (a URL or a host path); empty: the default
+  int disk_mb = 0;        // VM drivers' node disk; 0: the driver's default
   bool kubernetes = true;
   std::string kubernetes_version; // empty: the existing profile's, or the default
   int cpus = 2;

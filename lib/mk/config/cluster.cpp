@@ -40,6 +40,7 @@ std::string to_json_text(const ClusterConfig& c) {
                    {"base_image", c.base_image},
                    {"cpus", c.cpus},
                    {"memory_mb", c.memory_mb},
+                   {"disk_mb", c.disk_mb},
                    {"network", c.network},
                    {"subnet", c.subnet},
                    {"gateway", c.gateway},
@@ -73,6 +74,7 @@ Result<ClusterConfig> cluster_from_json_text(std::string_view text) {
     read(document, "base_image", c.base_image);
     read(document, "cpus", c.cpus);
     read(document, "memory_mb", c.memory_mb);
+    read(document, "disk_mb", c.disk_mb);
     read(document, "network", c.network);
     read(document, "subnet", c.subnet);
     read(document, "gateway", c.gateway);

@@ -55,6 +55,7 @@ struct ClusterConfig {
   std::string base_image;
   int cpus = 2;        // 0: no limit
   int memory_mb = 0;   // 0: no limit
+  int disk_mb = 0;     // VM nodes' disk; 0: the driver's default
   std::string network; // engine network name
   std::string subnet;  // "192.168.49.0/24"
   std::string gateway; // "192.168.49.1"

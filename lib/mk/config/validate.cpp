@@ -7,6 +7,7 @@
 #include <cctype>
 #include <charconv>
 #include <fmt/format.h>
+#include <optional>
 #include <regex>
 
 namespace mk::config {
@@ -46,29 +47,41 @@ static std::string lower(std::string_view text) {
   return out;
 }
 
-Result<int> parse_memory(std::string_view text) {
-  auto value = lower(text);
-  if (value == "no-limit" || value == "nolimit") return 0;
+namespace {
+// A size such as 4096, 4096mb or 4g, in MiB; nullopt when `text` is not one.
+std::optional<long long> parse_mib(std::string_view value) {
   long long number = 0;
   auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
   std::string_view unit(end, value.data() + value.size());
-  auto invalid = [&] {
+  if (ec != std::errc() || end == value.data() || number <= 0) return std::nullopt;
+  if (unit.empty() || unit == "m" || unit == "mb" || unit == "mi" || unit == "mib") return number;
+  if (unit == "g" || unit == "gb" || unit == "gi" || unit == "gib") return number * 1024;
+  return std::nullopt;
+}
+} // namespace
+
+Result<int> parse_memory(std::string_view text) {
+  auto value = lower(text);
+  if (value == "no-limit" || value == "nolimit") return 0;
+  auto mib = parse_mib(value);
+  if (!mib || *mib > 1024 * 1024)
     return fail(ErrorCode::usage,
                 fmt::format("invalid --memory \"{}\": use a size such as 4096mb or 4g, or no-limit", text));
-  };
-  if (ec != std::errc() || end == value.data() || number <= 0) return invalid();
-  long long mib = 0;
-  if (unit.empty() || unit == "m" || unit == "mb" || unit == "mi" || unit == "mib")
-    mib = number;
-  else if (unit == "g" || unit == "gb" || unit == "gi" || unit == "gib")
-    mib = number * 1024;
-  else
-    return invalid();
-  if (mib < 1800)
+  if (*mib < 1800)
     return fail(ErrorCode::usage,
                 fmt::format("--memory {} is too small: a node needs at least 1800 MiB", text));
-  if (mib > 1024 * 1024) return invalid();
-  return static_cast<int>(mib);
+  return static_cast<int>(*mib);
+}
+
+Result<int> parse_disk_size(std::string_view text) {
+  auto mib = parse_mib(lower(text));
+  if (!mib || *mib > 64 * 1024 * 1024)
+    return fail(ErrorCode::usage,
+                fmt::format("invalid --disk-size \"{}\": use a size such as 20000mb or 20g", text));
+  if (*mib < 4096)
+    return fail(ErrorCode::usage,
+                fmt::format("--disk-size {} is too small: a node needs at least 4096 MB", text));
+  return static_cast<int>(*mib);
 }
 
 Result<int> parse_cpus(std::string_view text, int host_cpus) {

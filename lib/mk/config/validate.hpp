@@ -20,6 +20,8 @@ bool is_node_name_of(std::string_view profile, std::string_view node);
 // Parses --memory: "3072", "3072m", "3072mb", "3g", "3gb" (MiB/GiB) or "no-limit"; returns MiB, 0 for no
 // limit. At least 1800 MiB, the least a control plane runs in.
 Result<int> parse_memory(std::string_view text);
+// Parses --disk-size: a size such as 20000mb or 20g (at least 4096 MB), in MB.
+Result<int> parse_disk_size(std::string_view text);
 
 // Parses --cpus: a whole number >= 1, "max" (= `host_cpus`) or "no-limit" (0).
 Result<int> parse_cpus(std::string_view text, int host_cpus);

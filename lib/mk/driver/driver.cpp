@@ -21,4 +21,8 @@ std::string_view to_string(State state) {
   return "Error";
 }
 
+bool is_vm_driver(std::string_view name) {
+  return name == "qemu";
+}
+
 } // namespace mk::driver

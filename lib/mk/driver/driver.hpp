@@ -3,6 +3,7 @@
 
 #include "mk/core/error.hpp"
 #include "mk/core/log.hpp"
+#include "mk/core/paths.hpp"
 #include "mk/exec/runner.hpp"
 
 #include <filesystem>
@@ -49,6 +50,8 @@ struct NodeSpec {
   // The node belongs to an existing profile: a /var left by its removed container is its data and is reused.
   // Otherwise a /var of this MK_HOME is a leftover of a run that never completed and is replaced.
   bool reuse_data = false;
+  int disk_mb = 0;        // VM nodes: the size of the node's disk (0: the driver's default)
+  bool cgroup_v1 = false; // VM nodes: boot with cgroup v1 (a kubelet older than 1.25 needs it)
 };
 
 // A node as inspected now.
@@ -100,10 +103,24 @@ public:
   virtual std::string node_logs(std::string_view node, int lines) = 0;
   // A runner executing commands inside the running node.
   virtual std::unique_ptr<exec::Runner> node_runner(std::string_view node) = 0;
+  // The address at which the node reaches the host's loopback interface (a VM's user-mode network gateway),
+  // or empty when it cannot: then a registry or mirror on 127.0.0.1 is out of the node's reach.
+  virtual std::string host_loopback_alias() const { return {}; }
+  // The file in mk's cache that holds `image` when the driver keeps its node images there (a VM node image)
+  // rather than in an engine; it is then cached, exported and imported like any other cache file.
+  virtual std::optional<std::filesystem::path> image_cache_file(std::string_view) const { return {}; }
+  // Whether nodes share the host's kernel (containers) rather than running their own (VMs).
+  virtual bool shares_host_kernel() const { return true; }
+  // What a user should know before nodes are made with this driver (a slow accelerator), or empty.
+  virtual std::string caveat() const { return {}; }
   // Removes every container, volume and network this MK_HOME created on this engine, whatever its profile
   // (`mk delete --all`).
   virtual Status remove_everything_created() = 0;
 };
+
+// Whether the driver `name` makes nodes as virtual machines (their node image is a VM node image, see
+// drivers/qemu/vm_image.hpp, instead of a container image).
+bool is_vm_driver(std::string_view name);
 
 // How a driver is offered to users: one row of the table in drivers/registry.cpp.
 struct DriverInfo {
@@ -112,8 +129,9 @@ struct DriverInfo {
   int priority; // higher is preferred by auto-detection
   // Whether the driver's tooling is installed (cheap; no engine round trip).
   bool (*installed)();
-  // `owner`: the MK_HOME's id (core::Paths::owner_id) that labels what the driver creates.
-  std::unique_ptr<Driver> (*make)(exec::Runner& host, const core::Log& log, const std::string& owner);
+  // `paths`: the MK_HOME the driver works for (its owner_id labels what an engine driver creates; a VM driver
+  // keeps its machines under machines/ and its images under cache/).
+  std::unique_ptr<Driver> (*make)(exec::Runner& host, const core::Log& log, const core::Paths& paths);
 };
 
 } // namespace mk::driver

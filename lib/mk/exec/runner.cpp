@@ -5,6 +5,28 @@
 
 namespace mk::exec {
 
+namespace {
+constexpr const char* k_write_script =
+    R"sh(mkdir -p -- "$(dirname -- "$1")" && cat > "$1.mk-tmp" && chmod "$2" "$1.mk-tmp" && mv -f -- "$1.mk-tmp" "$1")sh";
+constexpr const char* k_create_empty_script =
+    R"sh(mkdir -p -- "$(dirname -- "$1")" && : > "$1" && chmod "$2" "$1")sh";
+} // namespace
+
+Command write_file_command(const std::string& path, int mode, std::string_view content) {
+  Command command;
+  command.argv = {"sh",       "-c", content.empty() ? k_create_empty_script : k_write_script,
+                  "mk-write", path, fmt::format("{:o}", mode)};
+  command.input = std::string(content);
+  return command;
+}
+
+Command copy_file_command(const std::filesystem::path& source, const std::string& path, int mode) {
+  Command command;
+  command.argv = {"sh", "-c", k_write_script, "mk-write", path, fmt::format("{:o}", mode)};
+  command.input_file = source;
+  return command;
+}
+
 static std::string quote_one(std::string_view word) {
   if (word.empty()) return "''";
   bool plain = true;

@@ -46,6 +46,12 @@ public:
   virtual std::string where() const = 0;
 };
 
+// The command that writes its stdin to `path` in a node (parents created, mode set, renamed into place):
+// `content` as its input, or (with `source`) the host file. The path travels as an argument, never inside
+// a script.
+Command write_file_command(const std::string& path, int mode, std::string_view content);
+Command copy_file_command(const std::filesystem::path& source, const std::string& path, int mode);
+
 // `argv` as one line a person can paste into a POSIX shell.
 std::string shell_quote(const std::vector<std::string>& argv);
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "mk/exec/tracked.hpp"
 
+#include "mk/core/interrupt.hpp"
 #include "mk/core/strings.hpp"
 
 #include <atomic>
@@ -58,6 +59,24 @@ std::vector<std::string> tracked_argv(const std::string& token, const std::vecto
   std::vector<std::string> wrapped = {"env", "MK_EXEC=" + token, "sh", "-c", k_track_script, "mk-exec"};
   wrapped.insert(wrapped.end(), argv.begin(), argv.end());
   return wrapped;
+}
+
+Result<RunResult> run_in_node(Runner& host, Runner& node, const Command& wrapped, const Command& command,
+                              const std::string& token) {
+  auto result = host.run(wrapped);
+  if (!result) {
+    auto& error = result.error();
+    if (error.command) error.command->argv = command.argv;
+    if (error.code == ErrorCode::interrupted || error.code == ErrorCode::timeout) {
+      core::InterruptShield shield;
+      if (auto stopped = stop_tracked_commands(node, {token}); !stopped)
+        error.message +=
+            fmt::format(" (and it could not be stopped in {}: {})", node.where(), stopped.error().summary());
+    }
+    return result;
+  }
+  result->argv = command.argv; // errors show the command as run in the node
+  return result;
 }
 
 Status stop_tracked_commands(Runner& node, const std::vector<std::string>& tokens) {

@@ -18,6 +18,13 @@ std::string new_command_token();
 // `argv` wrapped so that it is recorded under `token` while it runs (same exit status, stdin and output).
 std::vector<std::string> tracked_argv(const std::string& token, const std::vector<std::string>& argv);
 
+// Runs `command` in a node: `host` runs `wrapped` (the host-side command that reaches the node, running
+// tracked_argv(token, command.argv) there). When the host side is stopped (interrupt, timeout), the command
+// is stopped in the node too (through `node`): the client (`docker exec`, ssh) does not pass the stop on.
+// Results and errors show `command`'s argv.
+Result<RunResult> run_in_node(Runner& host, Runner& node, const Command& wrapped, const Command& command,
+                              const std::string& token);
+
 // Stops the tracked commands with these tokens that still run in the node (SIGTERM, SIGKILL after 5 s) and
 // forgets them. `node` runs commands in the node.
 Status stop_tracked_commands(Runner& node, const std::vector<std::string>& tokens);

@@ -35,14 +35,16 @@ version = 2
                      fmt::arg("systemd", p.cgroup_driver == "systemd"));
 }
 
-std::string insecure_registry_hosts(std::string_view host) {
-  return fmt::format(R"toml(# Written by mk: {host} is reached over plain HTTP.
-server = "http://{host}"
+std::string insecure_registry_hosts(std::string_view host, std::string_view reached_at) {
+  if (reached_at.empty()) reached_at = host;
+  return fmt::format(R"toml(# Written by mk: {host} is reached over plain HTTP{at}.
+server = "http://{reach}"
 
-[host."http://{host}"]
+[host."http://{reach}"]
   capabilities = ["pull", "resolve"]
 )toml",
-                     fmt::arg("host", host));
+                     fmt::arg("host", host), fmt::arg("reach", reached_at),
+                     fmt::arg("at", reached_at == host ? std::string() : fmt::format(", at {}", reached_at)));
 }
 
 std::string docker_hub_mirror_hosts(const std::vector<std::string>& mirrors) {
@@ -147,6 +149,25 @@ ExecStart={bin}/kubelet --bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet
                      fmt::arg("wants", wants));
 }
 
+namespace {
+constexpr const char* k_sysctl_guard =
+    R"sh(# The kubelet writes these kernel settings when they differ from what it wants, and fails when it cannot. They are
+# not namespaced: written from here they would change the whole host (mk keeps /proc/sys read-only in the node).
+# Show the kubelet its values through read-only bind mounts, in this node's mount namespace only.
+guard=/run/mk-sysctl-guard
+mkdir -p "$guard"
+for setting in vm/overcommit_memory=1 vm/panic_on_oom=0 kernel/panic=10 kernel/panic_on_oops=1 \
+  kernel/keys/root_maxkeys=1000000 kernel/keys/root_maxbytes=25000000; do
+  key=${setting%=*} value=${setting#*=} file=/proc/sys/${setting%=*}
+  [ "$(cat "$file" 2>/dev/null)" = "$value" ] && continue
+  shown=$guard/$(echo "$key" | tr / .)
+  echo "$value" >"$shown"
+  mount --bind "$shown" "$file"
+  mount -o remount,bind,ro "$file"
+done
+)sh";
+} // namespace
+
 std::string kubelet_prep_script(const NodeFilesParams& p) {
   return fmt::format(R"sh(#!/bin/sh
 # Written by mk; runs before every kubelet start (ExecStartPre), so it must be idempotent.
@@ -155,22 +176,9 @@ set -eu
 grep -q '[[:space:]]{host}$' /etc/hosts || printf '%s\t%s\n' '{ip}' '{host}' >>/etc/hosts
 # a node container has no /dev/kmsg, which the kubelet refuses to start without; its OOM watcher reads EOF instead
 [ -e /dev/kmsg ] || ln -sf /dev/null /dev/kmsg
-# The kubelet writes these kernel settings when they differ from what it wants, and fails when it cannot. They are
-# not namespaced: written from here they would change the whole host (mk keeps /proc/sys read-only in the node).
-# Show the kubelet its values through read-only bind mounts, in this node's mount namespace only.
-guard=/run/mk-sysctl-guard
-mkdir -p "$guard"
-for setting in vm/overcommit_memory=1 vm/panic_on_oom=0 kernel/panic=10 kernel/panic_on_oops=1 \
-  kernel/keys/root_maxkeys=1000000 kernel/keys/root_maxbytes=25000000; do
-  key=${{setting%=*}} value=${{setting#*=}} file=/proc/sys/${{setting%=*}}
-  [ "$(cat "$file" 2>/dev/null)" = "$value" ] && continue
-  shown=$guard/$(echo "$key" | tr / .)
-  echo "$value" >"$shown"
-  mount --bind "$shown" "$file"
-  mount -o remount,bind,ro "$file"
-done
-)sh",
-                     fmt::arg("host", p.control_plane_host), fmt::arg("ip", p.node_ip));
+{guard})sh",
+                     fmt::arg("host", p.control_plane_host), fmt::arg("ip", p.node_ip),
+                     fmt::arg("guard", p.sysctl_guard ? k_sysctl_guard : ""));
 }
 
 std::string bridge_cni_config(const NodeFilesParams& p) {

@@ -41,6 +41,9 @@ struct NodeFilesParams {
   std::string cgroup_driver = "cgroupfs";
   bool restrict_oom_score_adj = false; // the node cannot set negative OOM scores (no CAP_SYS_RESOURCE)
   std::string pod_cidr = "10.244.0.0/16";
+  // the node shares the host's kernel (a container): kernel settings the kubelet wants are shown to it
+  // read-only instead of being written host-wide; a VM has its own kernel and needs no such guard
+  bool sysctl_guard = true;
 };
 
 // The directory of the Kubernetes binaries of `version` in the node.
@@ -49,8 +52,9 @@ std::string binaries_dir(const k8s::Version& version);
 // /etc/containerd/config.toml: CRI with the sandbox image, cgroup driver, CNI paths and certs.d registry
 // hosts.
 std::string containerd_config(const NodeFilesParams& params);
-// /etc/containerd/certs.d/<host>/hosts.toml for a plain-HTTP registry `host` ("172.17.0.1:5000").
-std::string insecure_registry_hosts(std::string_view host);
+// /etc/containerd/certs.d/<host>/hosts.toml for a plain-HTTP registry `host` ("172.17.0.1:5000"), reached at
+// `reached_at` (a VM node reaches a registry on the host's loopback at another address; empty: `host`).
+std::string insecure_registry_hosts(std::string_view host, std::string_view reached_at = {});
 // /etc/containerd/certs.d/docker.io/hosts.toml: docker.io pulls try `mirrors` (http(s)://host[:port]) in
 // order, then Docker Hub itself.
 std::string docker_hub_mirror_hosts(const std::vector<std::string>& mirrors);

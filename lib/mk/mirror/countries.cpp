@@ -12,7 +12,8 @@ constexpr std::string_view k_cn_repositories[] = {"registry.cn-hangzhou.aliyuncs
 constexpr CountryMirrors k_countries[] = {
     {"cn", k_cn_repositories, "https://kubernetes.oss-cn-hangzhou.aliyuncs.com/kubernetes-release/release",
      "https://kubernetes.oss-cn-hangzhou.aliyuncs.com/minikube-preloaded-volume-tarballs",
-     "registry.cn-hangzhou.aliyuncs.com/google_containers", true},
+     "registry.cn-hangzhou.aliyuncs.com/google_containers",
+     "https://kubernetes.oss-cn-hangzhou.aliyuncs.com/mk/node-vm", true},
 };
 } // namespace
 

@@ -15,6 +15,7 @@ struct CountryMirrors {
   std::string_view binary_base;           // replaces https://dl.k8s.io/release
   std::string_view preload_base;          // replaces the preload bucket
   std::string_view base_image_repository; // the kicbase image is taken from here
+  std::string_view vm_image_base;         // replaces k_default_vm_image_base (the VM node image)
   bool flat_image_names;                  // "<repo>/<last path component>" (Aliyun keeps no sub-paths)
 };
 

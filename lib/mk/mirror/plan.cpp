@@ -23,6 +23,10 @@ std::string image_from_repository(std::string_view upstream, std::string_view re
   return fmt::format("{}/{}", repository, path);
 }
 
+std::string vm_image_url(std::string_view base) {
+  return fmt::format("{}/{}/mk-node-vm-{}-amd64.tar", base, k_vm_image_version, k_vm_image_version);
+}
+
 std::string base_image_for(std::string_view explicit_image, std::string_view repository, bool flat) {
   if (!explicit_image.empty()) return std::string(explicit_image);
   return image_from_repository(k_default_base_image, repository, flat);

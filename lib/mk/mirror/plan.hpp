@@ -18,6 +18,13 @@ inline constexpr const char* k_default_base_image =
     "gcr.io/k8s-minikube/"
     "kicbase:v0.0.50@sha256:eb4fec00e8ad70adf8e6436f195cc429825ffb85f95afcdb5d8d9deb576f3e93";
 
+// The VM node image (scripts/build-node-image.sh --vm) of this mk release, for VM drivers: <base>/<version>/
+// mk-node-vm-<version>-amd64.tar with its .sha256 beside it. The release location of mk's own artefacts.
+inline constexpr const char* k_default_vm_image_base = "https://storage.googleapis.com/mk-releases/node-vm";
+inline constexpr const char* k_vm_image_version = "v0.1.0";
+// The VM node image under `base`.
+std::string vm_image_url(std::string_view base);
+
 // Where a cluster's artefacts come from, as its profile records them.
 struct Sources {
   std::string base_image;        // the node image, already chosen (see base_image_for)

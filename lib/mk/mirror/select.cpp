@@ -85,6 +85,10 @@ Result<Selection> select_sources(const MirrorFlags& flags, const Probe& probe) {
   auto base_repository = country ? std::string(country->base_image_repository) : repository;
   selection.sources.base_image =
       base_image_for(flags.base_image, base_repository, country ? country->flat_image_names : flat);
+  if (flags.vm)
+    selection.sources.base_image = !flags.vm_image.empty() ? flags.vm_image
+                                   : country               ? vm_image_url(country->vm_image_base)
+                                                           : vm_image_url(k_default_vm_image_base);
   if (!repository.empty()) selection.notes.push_back(fmt::format("Using image repository {}", repository));
   return selection;
 }

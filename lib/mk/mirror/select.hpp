@@ -16,6 +16,8 @@ struct MirrorFlags {
   std::string binary_mirror;
   std::string preload_mirror;
   std::string base_image;
+  std::string vm_image{}; // --vm-image: a URL or a host path
+  bool vm = false;        // the nodes are VMs: the node image is a VM node image, not a container image
 };
 
 // Whether an image repository answers (a registry API probe with a short timeout).
@@ -39,7 +41,8 @@ struct Selection {
 //   and fails (network) when none answers;
 // - the binary and preload bases follow --binary-mirror / --preload-mirror, else the country of the chosen
 //   repository, else upstream; the node image follows --base-image, else the default kicbase from that
-//   country's (or the chosen) repository.
+//   country's (or the chosen) repository; for VM nodes, --vm-image, else mk's VM node image from the
+//   country's location or the release location.
 // usage error for an unknown country.
 Result<Selection> select_sources(const MirrorFlags& flags, const Probe& probe);
 

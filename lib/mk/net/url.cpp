@@ -48,13 +48,27 @@ std::string target_of(std::string_view rest) {
   return target;
 }
 
+} // namespace
+
 bool is_loopback(std::string_view host) {
   if (host == "localhost" || host == "::1") return true;
   auto address = parse_ipv4(host);
   return address && (address->value >> 24) == 127;
 }
 
-} // namespace
+std::string with_loopback_alias(std::string_view address, std::string_view alias) {
+  if (alias.empty()) return std::string(address);
+  auto scheme_end = address.find("://");
+  auto host_begin = scheme_end == std::string_view::npos ? 0 : scheme_end + 3;
+  auto host_end =
+      address.find_first_of(":/", address[host_begin] == '[' ? address.find(']', host_begin) : host_begin);
+  if (host_end == std::string_view::npos) host_end = address.size();
+  auto host = address.substr(host_begin, host_end - host_begin);
+  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  if (!is_loopback(host)) return std::string(address);
+  return std::string(address.substr(0, host_begin)) + std::string(alias) +
+         std::string(address.substr(host_end));
+}
 
 std::string Url::authority() const {
   auto name = host.find(':') != std::string::npos ? "[" + host + "]" : host;

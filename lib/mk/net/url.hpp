@@ -26,6 +26,14 @@ struct Url {
   std::string to_string() const;
 };
 
+// Whether `host` (no port, no brackets) is the loopback interface: localhost, 127.0.0.0/8 or ::1.
+bool is_loopback(std::string_view host);
+
+// `address` ("host:port", "host" or "scheme://host[:port][/path]") with a loopback host replaced by `alias`
+// (the address at which a VM node reaches the host's loopback); unchanged when the host is not a loopback one
+// or `alias` is empty.
+std::string with_loopback_alias(std::string_view address, std::string_view alias);
+
 // Parses an absolute http(s) URL; usage error naming `text` when it is not one.
 Result<Url> parse_url(std::string_view text);
 

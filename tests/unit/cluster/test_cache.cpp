@@ -29,8 +29,7 @@ struct ImportFixture {
   exec::LocalRunner host{log};
   std::unique_ptr<ui::Reporter> reporter = ui::make_silent_reporter();
   cluster::Env env{core::Paths(home), log, host, *reporter};
-  std::unique_ptr<driver::Driver> driver =
-      drivers::find_driver("docker")->make(host, log, env.paths.owner_id());
+  std::unique_ptr<driver::Driver> driver = drivers::find_driver("docker")->make(host, log, env.paths);
 
   // Writes an export holding `manifest` and `files` (archive name -> content); returns its path.
   fs::path archive(const json& manifest, const std::map<std::string, std::string>& files) {

@@ -32,6 +32,19 @@ TEST_CASE("a profile's node names are the profile name and <profile>-mNN", "[con
   }
 }
 
+TEST_CASE("disk size flag accepts sizes in MB and GB of at least 4096 MB", "[config]") {
+  CHECK(config::parse_disk_size("20000mb").value() == 20000);
+  CHECK(config::parse_disk_size("20g").value() == 20480);
+  CHECK(config::parse_disk_size("4096").value() == 4096);
+  for (auto bad : {"", "abc", "no-limit", "1g", "4095", "3t"}) {
+    INFO(bad);
+    auto result = config::parse_disk_size(bad);
+    REQUIRE_FALSE(result);
+    CHECK(result.error().code == ErrorCode::usage);
+    CHECK(result.error().message.find("--disk-size") != std::string::npos);
+  }
+}
+
 TEST_CASE("memory flag accepts sizes in MiB and GiB and no-limit", "[config]") {
   CHECK(config::parse_memory("3072").value() == 3072);
   CHECK(config::parse_memory("3072mb").value() == 3072);

@@ -6,7 +6,7 @@
 using namespace mk;
 
 namespace {
-std::unique_ptr<driver::Driver> no_driver(exec::Runner&, const core::Log&, const std::string&) {
+std::unique_ptr<driver::Driver> no_driver(exec::Runner&, const core::Log&, const core::Paths&) {
   return nullptr;
 }
 const driver::DriverInfo k_table[] = {

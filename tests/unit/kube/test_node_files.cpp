@@ -69,3 +69,24 @@ TEST_CASE("the Docker probe gets an HTTP answer with a root directory and no eng
   CHECK(info.at("DockerRootDir") == "/var/lib/docker");
   CHECK(info.at("ServerVersion") == ""); // no engine: cAdvisor registers no Docker handler
 }
+
+TEST_CASE("a container node's kubelet is shown kernel settings read-only; a VM node's writes its own",
+          "[kube]") {
+  auto p = params({1, 20, 2});
+  auto container = kube::kubelet_prep_script(p);
+  CHECK(container.find("mount -o remount,bind,ro") != std::string::npos);
+  CHECK(container.find("mk-sysctl-guard") != std::string::npos);
+  p.sysctl_guard = false;
+  auto vm = kube::kubelet_prep_script(p);
+  CHECK(vm.find("mk-sysctl-guard") == std::string::npos);
+  CHECK(vm.find("/etc/hosts") != std::string::npos); // the rest stays
+}
+
+TEST_CASE("a plain-HTTP registry on the host's loopback is reached at the VM's gateway", "[kube]") {
+  auto same = kube::insecure_registry_hosts("172.17.0.1:5000");
+  CHECK(same.find("server = \"http://172.17.0.1:5000\"") != std::string::npos);
+  auto vm = kube::insecure_registry_hosts("127.0.0.1:5055", "10.0.2.2:5055");
+  CHECK(vm.find("server = \"http://10.0.2.2:5055\"") != std::string::npos);
+  CHECK(vm.find("[host.\"http://10.0.2.2:5055\"]") != std::string::npos);
+  CHECK(vm.find("127.0.0.1:5055 is reached over plain HTTP, at 10.0.2.2:5055") != std::string::npos);
+}

@@ -105,3 +105,20 @@ TEST_CASE("proxy_for picks the proxy from the environment", "[http]") {
   REQUIRE_FALSE(result);
   CHECK(result.error().code == ErrorCode::usage);
 }
+
+TEST_CASE("registries and mirrors on the host's loopback are rewritten to the VM's gateway", "[net]") {
+  using mk::net::with_loopback_alias;
+  CHECK(with_loopback_alias("127.0.0.1:5000", "10.0.2.2") == "10.0.2.2:5000");
+  CHECK(with_loopback_alias("127.1.2.3:5000", "10.0.2.2") == "10.0.2.2:5000");
+  CHECK(with_loopback_alias("localhost:5000", "10.0.2.2") == "10.0.2.2:5000");
+  CHECK(with_loopback_alias("localhost", "10.0.2.2") == "10.0.2.2");
+  CHECK(with_loopback_alias("http://127.0.0.1:18080/release", "10.0.2.2") == "http://10.0.2.2:18080/release");
+  CHECK(with_loopback_alias("https://localhost/v2", "10.0.2.2") == "https://10.0.2.2/v2");
+  CHECK(with_loopback_alias("http://[::1]:5000", "10.0.2.2") == "http://10.0.2.2:5000");
+  // anything else, and nodes without an alias (containers), keep the address
+  CHECK(with_loopback_alias("172.17.0.1:5000", "10.0.2.2") == "172.17.0.1:5000");
+  CHECK(with_loopback_alias("https://mirror.example.com:443", "10.0.2.2") ==
+        "https://mirror.example.com:443");
+  CHECK(with_loopback_alias("http://127.example.com/x", "10.0.2.2") == "http://127.example.com/x");
+  CHECK(with_loopback_alias("127.0.0.1:5000", "") == "127.0.0.1:5000");
+}

@@ -4,6 +4,7 @@
 #include "mk/cluster/steps/steps.hpp"
 #include "mk/core/interrupt.hpp"
 #include "mk/core/strings.hpp"
+#include "mk/net/url.hpp"
 
 #include <fmt/format.h>
 #include <thread>
@@ -55,6 +56,9 @@ public:
     params.cgroup_driver = facts.cgroup_v2 ? "systemd" : "cgroupfs";
     params.restrict_oom_score_adj = !facts.negative_oom_score;
     params.pod_cidr = config.kubernetes.pod_cidr;
+    params.sysctl_guard = context.driver.shares_host_kernel();
+    // registries and mirrors on the host's loopback, as the node reaches them (a VM through its gateway)
+    auto alias = context.driver.host_loopback_alias();
 
     std::vector<NodeFile> files = {
         {"/etc/containerd/config.toml", kube::containerd_config(params), 0644},
@@ -62,10 +66,15 @@ public:
     };
     for (const auto& registry : config.kubernetes.insecure_registries)
       files.push_back({fmt::format("/etc/containerd/certs.d/{}/hosts.toml", registry),
-                       kube::insecure_registry_hosts(registry), 0644});
-    if (!config.kubernetes.registry_mirrors.empty())
-      files.push_back({"/etc/containerd/certs.d/docker.io/hosts.toml",
-                       kube::docker_hub_mirror_hosts(config.kubernetes.registry_mirrors), 0644});
+                       kube::insecure_registry_hosts(registry, net::with_loopback_alias(registry, alias)),
+                       0644});
+    if (!config.kubernetes.registry_mirrors.empty()) {
+      auto mirrors = config.kubernetes.registry_mirrors;
+      for (auto& mirror : mirrors)
+        mirror = net::with_loopback_alias(mirror, alias);
+      files.push_back(
+          {"/etc/containerd/certs.d/docker.io/hosts.toml", kube::docker_hub_mirror_hosts(mirrors), 0644});
+    }
     auto written = MK_TRY(sync_node_files(node, files, &context.survey));
     // containerd that ran with this configuration and answered the survey's image list needs no new check
     if (written.empty() && facts.containerd_active && survey.images) return {};

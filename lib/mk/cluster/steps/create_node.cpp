@@ -33,16 +33,12 @@ public:
       node.ip = subnet.first_host().plus(1).to_string(); // .2 for the first node, as minikube does
     }
     MK_TRY(context.save());
-    driver::NodeSpec spec{config.name,
-                          node.name,
-                          config.base_image,
-                          config.network,
-                          node.ip,
-                          config.cpus,
-                          config.memory_mb,
-                          published_ports(config.kubernetes.apiserver_port),
-                          context.preload.string(),
-                          context.existed};
+    driver::NodeSpec spec{config.name, node.name, config.base_image, config.network, node.ip, config.cpus,
+                          config.memory_mb, published_ports(config.kubernetes.apiserver_port),
+                          context.preload.string(), context.existed, config.disk_mb,
+                          // kubelets before 1.25 do not run on cgroup v2 (VM nodes choose; containers
+                          // share the host's)
+                          config.kubernetes_enabled && context.version < k8s::Version{1, 25, 0}};
     auto machine_dir = context.env.paths.machine_dir(node.name);
     auto& driver = context.driver;
     if (!std::filesystem::exists(machine_dir)) {

@@ -61,7 +61,7 @@ public:
     if (!kubernetes_result) return kubernetes_result;
     if (!authorities_result) return authorities_result;
     auto version = context.version.to_string();
-    return record_cached(paths, version, context.config.base_image,
+    return record_cached(paths, version, context.driver, context.config.base_image,
                          plan_cache_files(paths, context.plan, version, !context.preload.empty()));
   }
 };

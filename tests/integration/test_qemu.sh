@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# A VM node on the qemu driver without Kubernetes, all checks on one VM (TCG here: this machine's /dev/kvm is
+# KVM-PVM): start -> ssh (systemd running) -> node list, ip, status -> forwards on 127.0.0.1 only -> stop (a clean
+# ACPI power-down, not a kill) -> status Stopped -> start -> ssh -> delete leaves no qemu process and nothing under
+# the machine directory. The VM node image comes from the local release's mirror (MK_TEST_VM_IMAGE).
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib_qemu.sh"
+
+p=it-vm-$$
+use_profile $p
+machine=$MK_HOME/machines/$p
+
+note "start a VM node without Kubernetes"
+run_mk start start -p $p --driver=qemu --no-kubernetes --vm-image="$MK_TEST_VM_IMAGE"
+[ "$start_rc" = 0 ] || { tail -n 30 "$machine/console.log" 2>/dev/null; fail "start failed ($start_rc): $start_out $start_err"; }
+assert_contains "$start_out$start_err" "Waiting for node $p to boot" "boot step"
+if ! grep -qw -e vmx -e svm /proc/cpuinfo || [ -e /sys/module/kvm_pvm ]; then
+  assert_contains "$start_out$start_err" "TCG software emulation" "the warning that the VM is emulated"
+fi
+[ -s "$machine/qemu.pid" ] || fail "no pidfile in $machine"
+pid=$(cat "$machine/qemu.pid")
+kill -0 "$pid" || fail "qemu (pid $pid) does not run"
+
+note "ssh into the VM: systemd is up"
+state=$(mk ssh -p $p -- systemctl is-system-running || true)
+case "$state" in running | degraded) ;; *) fail "systemd in the VM says '$state'" ;; esac
+assert_eq "$(mk ssh -p $p -- hostname)" "$p" "hostname"
+assert_eq "$(mk ssh -p $p -- sudo -n id -u)" "0" "passwordless sudo"
+uuid=$(jq -r .uuid "$machine/qemu.json")
+assert_eq "$(mk ssh -p $p -- cat /etc/machine-id)" "${uuid//-/}" "machine-id from qemu's -uuid"
+
+note "node list, ip, status"
+assert_eq "$(mk node list -p $p)" "$p	10.0.2.15" "node list"
+assert_eq "$(mk ip -p $p)" "10.0.2.15" "ip"
+run_mk st status -p $p
+assert_eq "$st_rc" 0 "status exit code"
+assert_contains "$st_out" "host: Running" "status host"
+
+note "the forwards listen on 127.0.0.1 only"
+listeners=$(ss -ltnpH | grep "pid=$pid," | awk '{print $4}')
+[ -n "$listeners" ] || fail "qemu listens on nothing"
+echo "$listeners" | grep -v '^127\.0\.0\.1:' && fail "a forward listens beyond 127.0.0.1: $listeners"
+ssh_port=$(jq -r '.forwards["22"]' "$machine/qemu.json")
+echo "$listeners" | grep -qx "127.0.0.1:$ssh_port" || fail "the SSH forward 127.0.0.1:$ssh_port is not listening"
+
+note "stop powers the guest down cleanly"
+mk ssh -p $p -- sudo -n touch /var/lib/mk-it-survives || fail "cannot write into the node's disk"
+run_mk stop stop -p $p
+assert_eq "$stop_rc" 0 "stop exit code"
+kill -0 "$pid" 2>/dev/null && fail "qemu still runs after stop"
+grep -q "reboot: Power down" "$machine/console.log" || { tail -n 20 "$machine/console.log"; fail "no clean power-down on the console"; }
+run_mk st status -p $p
+assert_eq "$st_rc" 1 "status exit code of a stopped node"
+assert_contains "$st_out" "host: Stopped" "status host after stop"
+
+note "start again: the same disk boots"
+run_mk start2 start -p $p
+[ "$start2_rc" = 0 ] || fail "restart failed ($start2_rc): $start2_out $start2_err"
+state=$(mk ssh -p $p -- systemctl is-system-running || true)
+case "$state" in running | degraded) ;; *) fail "after the restart systemd says '$state'" ;; esac
+mk ssh -p $p -- test -e /var/lib/mk-it-survives || fail "the node's disk did not survive stop and start"
+pid=$(cat "$machine/qemu.pid")
+
+note "delete leaves no qemu process and nothing under the machine directory"
+run_mk del delete -p $p
+assert_eq "$del_rc" 0 "delete exit code"
+kill -0 "$pid" 2>/dev/null && fail "qemu (pid $pid) still runs after delete"
+[ ! -e "$machine" ] || fail "left behind: $(ls -A "$machine")"
+[ -z "$(ls -A "$MK_HOME/machines" 2>/dev/null)" ] || fail "left under machines/: $(ls -A "$MK_HOME/machines")"
+assert_no_qemu_of_home
+echo "PASS"
