@@ -10,10 +10,10 @@ build="cmake ninja-build g++ pkg-config python3 git ca-certificates clang-format
 runtime="docker.io openssh-client openssl curl iproute2 procps"
 # node image build and the local Kubernetes release used by the end-to-end tests
 testenv="debootstrap docker-registry golang-go golang-github-modern-go-reflect2-dev make rsync jq lz4 conntrack gcc libc6-dev bc"
-# the VM node: qemu (the driver; no GUI, no recommends), and what the VM packaging of the node image runs on the
+# the VM node: qemu (the driver; no GUI, no recommends), vde2 (the switch between VM nodes), and what the VM packaging of the node image runs on the
 # host (depmod on the extracted guest kernel, the initramfs cpio, mkfs.ext4 -d, qemu-img). The guest kernel and
 # busybox-static are only `apt-get download`ed, never installed.
-vm="qemu-system-x86 qemu-utils kmod cpio e2fsprogs"
+vm="qemu-system-x86 qemu-utils vde2 kmod cpio e2fsprogs"
 missing=""
 for p in $build $runtime $testenv $vm; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"

@@ -45,6 +45,10 @@ std::vector<std::string> qemu_argv(const Machine& machine) {
     netdev += fmt::format(",hostfwd=tcp:127.0.0.1:{}-:{}", host, guest);
   argv.insert(argv.end(), {"-netdev", netdev, "-device",
                            fmt::format("virtio-net-pci,netdev=net0,mac={},romfile=", machine.mac)});
+  if (!machine.switch_socket.empty())
+    argv.insert(argv.end(),
+                {"-netdev", fmt::format("vde,id=net1,sock={}", value(machine.switch_socket)), "-device",
+                 fmt::format("virtio-net-pci,netdev=net1,mac={},romfile=", machine.switch_mac)});
   for (const auto& [name, file] : machine.fw_cfg)
     argv.insert(argv.end(), {"-fw_cfg", fmt::format("name={},file={}", name, value(file))});
   argv.insert(argv.end(),

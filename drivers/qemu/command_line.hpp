@@ -20,6 +20,9 @@ struct Machine {
   bool cgroup_v1 = false;
   std::map<int, int> forwards; // guest TCP port -> host port, bound to 127.0.0.1 only
   std::string mac;
+  // a second NIC on the cluster's switch (vde), when not empty
+  std::filesystem::path switch_socket;
+  std::string switch_mac;
   std::map<std::string, std::filesystem::path> fw_cfg; // item name (opt/mk/...) -> host file
   std::filesystem::path console, qmp_socket, pidfile;
 };

@@ -3,11 +3,13 @@
 
 #include "drivers/qemu/command_line.hpp"
 #include "drivers/qemu/qmp.hpp"
+#include "drivers/qemu/switch.hpp"
 #include "drivers/qemu/vm_image.hpp"
 #include "mk/core/fs.hpp"
 #include "mk/core/hash.hpp"
 #include "mk/core/strings.hpp"
 #include "mk/exec/local_runner.hpp"
+#include "mk/net/ipv4.hpp"
 #include "mk/ssh/keys.hpp"
 #include "mk/ssh/runner.hpp"
 
@@ -37,9 +39,11 @@ constexpr const char* k_console = "console.log";
 constexpr const char* k_authorized_keys = "authorized_keys";
 constexpr const char* k_control_socket = "ssh.ctl";
 constexpr const char* k_node_data = "node-data";
-constexpr const char* k_guest_address = "10.0.2.15";      // user-mode networking's address for the guest
+constexpr const char* k_network_file = "network";    // the second NIC's systemd.network file (through fw_cfg)
+constexpr const char* k_guest_address = "10.0.2.15"; // user-mode networking's address for the guest
 constexpr const char* k_recorded_prefix = "/var/lib/mk/"; // what mk writes there is mirrored on the host
 constexpr int k_default_memory_mb = 2048;
+constexpr const char* k_default_node_subnet = "192.168.39.0/24"; // on the switch only: never on the host
 constexpr int k_default_disk_mb = 20000;
 constexpr auto k_stop_timeout = 120s;
 
@@ -55,6 +59,8 @@ struct NodeState {
   std::map<int, int> forwards; // guest port -> host port of the last boot
   std::string accelerator;
   bool booted = false;
+  std::string network; // the cluster network whose switch the second NIC joins, or empty
+  std::string ip;      // the second NIC's address on it
 };
 
 void to_json(nlohmann::json& j, const NodeState& s) {
@@ -70,7 +76,9 @@ void to_json(nlohmann::json& j, const NodeState& s) {
        {"guest_ports", s.guest_ports},
        {"forwards", forwards},
        {"accelerator", s.accelerator},
-       {"booted", s.booted}};
+       {"booted", s.booted},
+       {"network", s.network},
+       {"ip", s.ip}};
 }
 
 Result<NodeState> load_state(const fs::path& dir) {
@@ -91,6 +99,8 @@ Result<NodeState> load_state(const fs::path& dir) {
     s.forwards[std::stoi(guest)] = host.get<int>();
   s.accelerator = j.value("accelerator", "");
   s.booted = j.value("booted", false);
+  s.network = j.value("network", "");
+  s.ip = j.value("ip", "");
   return s;
 }
 
@@ -128,8 +138,12 @@ Result<int> free_loopback_port() {
   return port;
 }
 
+// Alive, and not a zombie that its new parent has not reaped yet (a daemonized qemu's parent is init).
 bool process_alive(int pid) {
-  return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM);
+  if (pid <= 0 || (::kill(pid, 0) != 0 && errno != EPERM)) return false;
+  auto stat = core::read_file(fmt::format("/proc/{}/stat", pid)).value_or("");
+  auto state = stat.rfind(')');
+  return state == std::string::npos || state + 2 >= stat.size() || stat[state + 2] != 'Z';
 }
 
 // Removes `names` from `dir`, quietly.
@@ -197,8 +211,19 @@ Status QemuDriver::ensure_image(std::string_view image, const driver::ProgressFn
 }
 
 Result<driver::Network> QemuDriver::ensure_network(const driver::NetworkRequest& request) {
-  // user-mode networking: every VM has its own 10.0.2.0/24 behind qemu; nothing to create on the host
-  return driver::Network{request.name, "10.0.2.0/24", "10.0.2.2", false};
+  // Every VM reaches the host and the outside through its own user-mode network (10.0.2.0/24 behind qemu).
+  // Nodes reach each other on the cluster's switch, where one runs (vde2 installed): a subnet of their own
+  // that exists nowhere on the host.
+  auto subnet = request.subnet.empty() ? std::string(k_default_node_subnet) : request.subnet;
+  auto cidr = MK_TRY(net::parse_cidr(subnet));
+  if (!switch_available()) return driver::Network{request.name, subnet, cidr.first_host().to_string(), false};
+  bool started = MK_TRY(ensure_switch(m_host, m_paths.networks_dir() / request.name));
+  return driver::Network{request.name, subnet, cidr.first_host().to_string(), started};
+}
+
+Status QemuDriver::remove_network(std::string_view name) {
+  if (name.empty()) return {};
+  return remove_switch(m_paths.networks_dir() / name);
 }
 
 std::optional<fs::path> QemuDriver::image_cache_file(std::string_view image) const {
@@ -247,6 +272,13 @@ Status QemuDriver::launch(std::string_view node, const std::string& accelerator)
   if (fs::exists(d / k_preload_disk)) machine.readonly_disks.push_back(d / k_preload_disk);
   machine.cgroup_v1 = state.cgroup_v1;
   machine.mac = state.mac;
+  if (!state.network.empty()) {
+    auto network = m_paths.networks_dir() / state.network;
+    MK_TRY(ensure_switch(m_host, network)); // not running after a reboot of the host
+    machine.switch_socket = switch_socket(network);
+    machine.switch_mac = mac_for(std::string(node) + "/switch");
+    machine.fw_cfg["opt/mk/network"] = d / k_network_file;
+  }
   machine.fw_cfg["opt/mk/authorized_keys"] = d / k_authorized_keys;
   machine.console = d / k_console;
   machine.qmp_socket = d / k_qmp;
@@ -334,11 +366,13 @@ Result<bool> QemuDriver::create_node(const driver::NodeSpec& spec) {
   auto cleanup = [&](Error error) -> Result<bool> {
     (void)kill_machine(spec.name);
     if (!reused)
-      remove_files(d, {k_disk, k_preload_disk, k_state_file, k_console, k_authorized_keys, k_node_data});
+      remove_files(d, {k_disk, k_preload_disk, k_state_file, k_console, k_authorized_keys, k_node_data,
+                       k_network_file});
     return fail(std::move(error));
   };
   if (!reused) {
-    remove_files(d, {k_disk, k_preload_disk, k_state_file, k_node_data}); // an unfinished earlier run's
+    remove_files(d, {k_disk, k_preload_disk, k_state_file, k_node_data,
+                     k_network_file}); // an unfinished earlier run's
     auto public_key = ssh::ensure_key_pair(d / "id_rsa", fmt::format("mk@{}", spec.name));
     if (!public_key) return cleanup(std::move(public_key).error());
     if (auto written = core::write_file_atomic(d / k_authorized_keys, *public_key + "\n", 0600); !written)
@@ -382,6 +416,19 @@ Result<bool> QemuDriver::create_node(const driver::NodeSpec& spec) {
     state.memory_mb = spec.memory_mb > 0 ? spec.memory_mb : k_default_memory_mb;
     state.cgroup_v1 = spec.cgroup_v1;
     state.guest_ports = spec.ports.empty() ? std::vector<int>{22} : spec.ports;
+    auto network = m_paths.networks_dir() / spec.network;
+    if (!spec.network.empty() && !spec.ip.empty() && fs::exists(switch_socket(network))) {
+      auto cidr = net::parse_cidr(spec.network_subnet);
+      auto prefix = cidr ? cidr->prefix : 24;
+      auto file = fmt::format("# Written by mk: node {}'s address on its cluster's network\n[Match]\n"
+                              "MACAddress={}\n\n[Network]\nAddress={}/{}\nLinkLocalAddressing=no\n"
+                              "IPv6AcceptRA=no\n",
+                              spec.name, mac_for(spec.name + "/switch"), spec.ip, prefix);
+      if (auto written = core::write_file_atomic(d / k_network_file, file, 0600); !written)
+        return cleanup(std::move(written).error());
+      state.network = spec.network;
+      state.ip = spec.ip;
+    }
     if (auto saved = save_state(d, state); !saved) return cleanup(std::move(saved).error());
   }
   if (auto started = start_node(spec.name); !started) return cleanup(std::move(started).error());
@@ -393,7 +440,8 @@ Status QemuDriver::remove_node(std::string_view node, bool keep_data) {
   if (!fs::exists(d / k_state_file) && !running_pid(node)) return {};
   MK_TRY(kill_machine(node));
   if (!keep_data)
-    remove_files(d, {k_disk, k_preload_disk, k_state_file, k_console, k_authorized_keys, k_node_data});
+    remove_files(
+        d, {k_disk, k_preload_disk, k_state_file, k_console, k_authorized_keys, k_node_data, k_network_file});
   return {};
 }
 
@@ -416,13 +464,14 @@ Result<driver::NodeInfo> QemuDriver::inspect_node(std::string_view node) {
   auto d = dir(node);
   driver::NodeInfo info;
   if (!fs::exists(d / k_state_file)) return info;
-  info.ip = k_guest_address;
+  auto state = MK_TRY(load_state(d));
+  // on the cluster's network where it has one; else its user-mode address
+  info.ip = state.ip.empty() ? k_guest_address : state.ip;
   auto pid = running_pid(node);
   if (!pid) {
     info.state = driver::State::stopped;
     return info;
   }
-  auto state = MK_TRY(load_state(d));
   auto status = qmp_execute(d / k_qmp, "query-status", 2s);
   if (!status) {
     info.state = driver::State::starting; // alive, its monitor not answering yet
@@ -461,6 +510,8 @@ Status QemuDriver::remove_everything_created() {
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(m_paths.machines_dir(), ec))
     if (fs::exists(entry.path() / k_state_file)) MK_TRY(remove_node(entry.path().filename().string()));
+  for (const auto& entry : fs::directory_iterator(m_paths.networks_dir(), ec))
+    MK_TRY(remove_switch(entry.path()));
   return {};
 }
 

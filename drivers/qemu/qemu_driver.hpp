@@ -23,7 +23,7 @@ public:
   Result<driver::Network> ensure_network(const driver::NetworkRequest& request) override;
   Status save_image(std::string_view image, const std::filesystem::path& path) override;
   Status load_image(const std::filesystem::path& path) override;
-  Status remove_network(std::string_view) override { return {}; }
+  Status remove_network(std::string_view name) override;
   Result<bool> create_node(const driver::NodeSpec& spec) override;
   Status start_node(std::string_view node) override;
   Status stop_node(std::string_view node) override;

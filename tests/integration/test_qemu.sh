@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 # A VM node on the qemu driver without Kubernetes, all checks on one VM (TCG here: this machine's /dev/kvm is
-# KVM-PVM): start -> ssh (systemd running) -> node list, ip, status -> forwards on 127.0.0.1 only -> stop (a clean
+# KVM-PVM): start -> ssh (systemd running) -> node list, ip (its static address on the cluster's switch), status
+# -> forwards on 127.0.0.1 only -> stop (a clean
 # ACPI power-down, not a kill) -> status Stopped -> start -> ssh -> delete leaves no qemu process and nothing under
 # the machine directory. The VM node image comes from the local release's mirror (MK_TEST_VM_IMAGE).
 source "$(dirname "$0")/lib.sh"
@@ -20,7 +21,7 @@ if ! grep -qw -e vmx -e svm /proc/cpuinfo || [ -e /sys/module/kvm_pvm ]; then
 fi
 [ -s "$machine/qemu.pid" ] || fail "no pidfile in $machine"
 pid=$(cat "$machine/qemu.pid")
-kill -0 "$pid" || fail "qemu (pid $pid) does not run"
+running "$pid" || fail "qemu (pid $pid) does not run"
 
 note "ssh into the VM: systemd is up"
 state=$(mk ssh -p $p -- systemctl is-system-running || true)
@@ -30,9 +31,13 @@ assert_eq "$(mk ssh -p $p -- sudo -n id -u)" "0" "passwordless sudo"
 uuid=$(jq -r .uuid "$machine/qemu.json")
 assert_eq "$(mk ssh -p $p -- cat /etc/machine-id)" "${uuid//-/}" "machine-id from qemu's -uuid"
 
-note "node list, ip, status"
-assert_eq "$(mk node list -p $p)" "$p	10.0.2.15" "node list"
-assert_eq "$(mk ip -p $p)" "10.0.2.15" "ip"
+note "node list, ip (the node's address on its cluster's switch), status"
+assert_eq "$(mk node list -p $p)" "$p	192.168.39.2" "node list"
+assert_eq "$(mk ip -p $p)" "192.168.39.2" "ip"
+assert_contains "$(mk ssh -p $p -- ip -4 -o addr show)" "inet 192.168.39.2/24" "the second NIC's static address"
+switch_pid=$(cat "$MK_HOME/networks/$p/switch.pid")
+switch_runs() { tr '\0' ' ' <"/proc/$switch_pid/cmdline" 2>/dev/null | grep -q "vde_switch --sock $MK_HOME/networks/$p/ctl"; }
+switch_runs || fail "no switch of the cluster's network runs"
 run_mk st status -p $p
 assert_eq "$st_rc" 0 "status exit code"
 assert_contains "$st_out" "host: Running" "status host"
@@ -48,7 +53,7 @@ note "stop powers the guest down cleanly"
 mk ssh -p $p -- sudo -n touch /var/lib/mk-it-survives || fail "cannot write into the node's disk"
 run_mk stop stop -p $p
 assert_eq "$stop_rc" 0 "stop exit code"
-kill -0 "$pid" 2>/dev/null && fail "qemu still runs after stop"
+running "$pid" && fail "qemu still runs after stop"
 grep -q "reboot: Power down" "$machine/console.log" || { tail -n 20 "$machine/console.log"; fail "no clean power-down on the console"; }
 run_mk st status -p $p
 assert_eq "$st_rc" 1 "status exit code of a stopped node"
@@ -65,8 +70,10 @@ pid=$(cat "$machine/qemu.pid")
 note "delete leaves no qemu process and nothing under the machine directory"
 run_mk del delete -p $p
 assert_eq "$del_rc" 0 "delete exit code"
-kill -0 "$pid" 2>/dev/null && fail "qemu (pid $pid) still runs after delete"
+running "$pid" && fail "qemu (pid $pid) still runs after delete"
 [ ! -e "$machine" ] || fail "left behind: $(ls -A "$machine")"
 [ -z "$(ls -A "$MK_HOME/machines" 2>/dev/null)" ] || fail "left under machines/: $(ls -A "$MK_HOME/machines")"
+switch_runs && fail "the network's switch (pid $switch_pid) still runs after delete"
+[ ! -e "$MK_HOME/networks/$p" ] || fail "the network's directory is left"
 assert_no_qemu_of_home
 echo "PASS"

@@ -17,6 +17,7 @@ nothing_left() { # PROFILE
   run_mk pl profile list
   assert_not_contains "$pl_out" "$1" "profile left after a failed start"
   [ ! -e "$MK_HOME/machines/$1" ] || fail "machine directory left: $(ls -A "$MK_HOME/machines/$1")"
+  [ ! -e "$MK_HOME/networks/$1" ] || fail "the network's switch directory is left"
   assert_no_qemu_of_home
 }
 

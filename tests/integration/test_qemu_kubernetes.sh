@@ -33,7 +33,8 @@ kubectl get nodes -o wide
 assert_eq "$(kubectl get node $p -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}')" True "node Ready"
 heartbeat=$(kubectl get node $p -o jsonpath='{.status.conditions[?(@.type=="Ready")].lastHeartbeatTime}')
 [[ "$heartbeat" > "$started" || "$heartbeat" == "$started" ]] || fail "Ready heartbeat $heartbeat is older than the start $started"
-assert_eq "$(kubectl get node $p -o jsonpath='{.status.addresses[?(@.type=="InternalIP")].address}')" 10.0.2.15 "node address"
+assert_eq "$(kubectl get node $p -o jsonpath='{.status.addresses[?(@.type=="InternalIP")].address}')" 192.168.39.2 \
+  "node address: its address on the cluster's switch"
 
 note "containerd in the VM reaches $registry through the gateway"
 hosts=$(mk ssh -p $p -- sudo cat "/etc/containerd/certs.d/$registry/hosts.toml")
@@ -58,7 +59,7 @@ pid=$(cat "$MK_HOME/machines/$p/qemu.pid")
 note "delete leaves nothing"
 run_mk del delete -p $p
 assert_eq "$del_rc" 0 "delete exit code"
-kill -0 "$pid" 2>/dev/null && fail "qemu (pid $pid) still runs after delete"
+running "$pid" && fail "qemu (pid $pid) still runs after delete"
 [ ! -e "$MK_HOME/machines/$p" ] || fail "machine directory left: $(ls -A "$MK_HOME/machines/$p")"
 assert_eq "$(kubectl config view -o jsonpath="{.clusters[?(@.name==\"$p\")].name}")" "" "kubeconfig entry left"
 assert_no_qemu_of_home

@@ -48,9 +48,9 @@ Result<bool> remove(Env& env, driver::Driver& driver, std::string_view profile) 
 
 Status purge_home(const core::Paths& paths) {
   std::error_code ec;
-  for (const auto& entry :
-       {paths.profiles_dir(), paths.machines_dir(), paths.cache_dir(), paths.locks_dir(), paths.ca_cert(),
-        paths.ca_key(), paths.proxy_client_ca_cert(), paths.proxy_client_ca_key()}) {
+  for (const auto& entry : {paths.profiles_dir(), paths.machines_dir(), paths.networks_dir(),
+                            paths.cache_dir(), paths.locks_dir(), paths.ca_cert(), paths.ca_key(),
+                            paths.proxy_client_ca_cert(), paths.proxy_client_ca_key()}) {
     std::filesystem::remove_all(entry, ec);
     if (ec)
       return fail(ErrorCode::failure, fmt::format("cannot remove {}: {}", entry.string(), ec.message()));

@@ -11,6 +11,7 @@ namespace mk::core {
 //   profiles/<profile>/config.json   the cluster configuration       (+ per-profile certificates)
 //   machines/<node>/                 the node's SSH key and driver state
 //   cache/                           downloads shared by all profiles
+//   networks/<network>/              a VM driver's cluster network
 //   ca.crt, ca.key, proxy-client-ca.* the CAs shared by all profiles
 class Paths {
 public:
@@ -33,6 +34,8 @@ public:
   std::filesystem::path machines_dir() const { return m_home / "machines"; }
   std::filesystem::path machine_dir(std::string_view node) const { return machines_dir() / node; }
   std::filesystem::path cache_dir() const { return m_home / "cache"; }
+  // A VM driver's cluster networks (switches it runs itself).
+  std::filesystem::path networks_dir() const { return m_home / "networks"; }
   // Kubernetes binaries of `version` for linux/amd64 nodes (kubeadm, kubelet, kubectl and their .sha256).
   std::filesystem::path binaries_cache(std::string_view version) const {
     return cache_dir() / "linux" / "amd64" / version;

@@ -50,8 +50,9 @@ struct NodeSpec {
   // The node belongs to an existing profile: a /var left by its removed container is its data and is reused.
   // Otherwise a /var of this MK_HOME is a leftover of a run that never completed and is replaced.
   bool reuse_data = false;
-  int disk_mb = 0;        // VM nodes: the size of the node's disk (0: the driver's default)
-  bool cgroup_v1 = false; // VM nodes: boot with cgroup v1 (a kubelet older than 1.25 needs it)
+  int disk_mb = 0;              // VM nodes: the size of the node's disk (0: the driver's default)
+  bool cgroup_v1 = false;       // VM nodes: boot with cgroup v1 (a kubelet older than 1.25 needs it)
+  std::string network_subnet{}; // the CIDR of `network` (where `ip` lives)
 };
 
 // A node as inspected now.

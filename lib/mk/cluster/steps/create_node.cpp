@@ -38,7 +38,8 @@ public:
                           context.preload.string(), context.existed, config.disk_mb,
                           // kubelets before 1.25 do not run on cgroup v2 (VM nodes choose; containers
                           // share the host's)
-                          config.kubernetes_enabled && context.version < k8s::Version{1, 25, 0}};
+                          config.kubernetes_enabled && context.version < k8s::Version{1, 25, 0},
+                          config.subnet};
     auto machine_dir = context.env.paths.machine_dir(node.name);
     auto& driver = context.driver;
     if (!std::filesystem::exists(machine_dir)) {

@@ -96,3 +96,24 @@ TEST_CASE("KVM uses the host CPU; read-only disks follow the root disk; commas i
   REQUIRE(drives.size() == 2);
   CHECK(drives[1] == "file=/data/a,,b/preload.img,if=virtio,format=raw,readonly=on");
 }
+
+TEST_CASE("a node on its cluster's switch gets a second NIC joining the switch's socket directory",
+          "[qemu]") {
+  auto machine = sample();
+  auto plain = qemu_argv(machine);
+  CHECK(std::count(plain.begin(), plain.end(), "-netdev") == 1);
+  machine.switch_socket = "/home/u/.mk/networks/c1/ctl";
+  machine.switch_mac = "52:54:00:01:02:03";
+  machine.fw_cfg["opt/mk/network"] = "/home/u/.mk/machines/vm1/network";
+  auto argv = qemu_argv(machine);
+  std::vector<std::string> netdevs, devices;
+  for (size_t i = 0; i + 1 < argv.size(); ++i) {
+    if (argv[i] == "-netdev") netdevs.push_back(argv[i + 1]);
+    if (argv[i] == "-device") devices.push_back(argv[i + 1]);
+  }
+  REQUIRE(netdevs.size() == 2);
+  CHECK(netdevs[1] == "vde,id=net1,sock=/home/u/.mk/networks/c1/ctl");
+  CHECK(std::find(devices.begin(), devices.end(),
+                  "virtio-net-pci,netdev=net1,mac=52:54:00:01:02:03,romfile=") != devices.end());
+  CHECK(has(argv, "name=opt/mk/network,file=/home/u/.mk/machines/vm1/network"));
+}
