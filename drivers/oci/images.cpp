@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // The OCI driver's node image and preflight part: the image present (pulled, or loaded from docker into
-// podman), saved and loaded for the cache, and the checks made before any object is created (rootless engines,
-// the limits a node container can get).
-#include "drivers/oci/oci_driver.hpp"
-
+// podman), saved and loaded for the cache, and the checks made before any object is created (rootless
+// engines, the limits a node container can get).
 #include "drivers/oci/dialect.hpp"
 #include "drivers/oci/internal.hpp"
+#include "drivers/oci/oci_driver.hpp"
 #include "mk/core/fs.hpp"
 #include "mk/exec/local_runner.hpp"
 

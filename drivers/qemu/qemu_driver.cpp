@@ -2,6 +2,7 @@
 #include "drivers/qemu/qemu_driver.hpp"
 
 #include "drivers/qemu/command_line.hpp"
+#include "drivers/qemu/process.hpp"
 #include "drivers/qemu/qmp.hpp"
 #include "drivers/qemu/switch.hpp"
 #include "drivers/qemu/vm_image.hpp"
@@ -138,14 +139,6 @@ Result<int> free_loopback_port() {
   return port;
 }
 
-// Alive, and not a zombie that its new parent has not reaped yet (a daemonized qemu's parent is init).
-bool process_alive(int pid) {
-  if (pid <= 0 || (::kill(pid, 0) != 0 && errno != EPERM)) return false;
-  auto stat = core::read_file(fmt::format("/proc/{}/stat", pid)).value_or("");
-  auto state = stat.rfind(')');
-  return state == std::string::npos || state + 2 >= stat.size() || stat[state + 2] != 'Z';
-}
-
 // Removes `names` from `dir`, quietly.
 void remove_files(const fs::path& dir, std::initializer_list<const char*> names) {
   std::error_code ec;
@@ -239,19 +232,8 @@ Status QemuDriver::load_image(const fs::path& path) {
 }
 
 std::optional<int> QemuDriver::running_pid(std::string_view node) const {
-  auto text = core::read_file(dir(node) / k_pidfile);
-  if (!text) return std::nullopt;
-  int pid = 0;
-  try {
-    pid = std::stoi(std::string(core::trim(*text)));
-  } catch (...) {
-    return std::nullopt;
-  }
-  if (!process_alive(pid)) return std::nullopt;
   // a recycled pid is not our machine: its command line names this node's monitor socket
-  auto cmdline = core::read_file(fmt::format("/proc/{}/cmdline", pid)).value_or("");
-  if (cmdline.find((dir(node) / k_qmp).string()) == std::string::npos) return std::nullopt;
-  return pid;
+  return recorded_process(dir(node) / k_pidfile, (dir(node) / k_qmp).string());
 }
 
 Status QemuDriver::launch(std::string_view node, const std::string& accelerator) {

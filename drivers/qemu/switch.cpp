@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "drivers/qemu/switch.hpp"
 
+#include "drivers/qemu/process.hpp"
 #include "mk/core/fs.hpp"
 #include "mk/core/strings.hpp"
 #include "mk/exec/local_runner.hpp"
@@ -17,19 +18,7 @@ using namespace std::chrono_literals;
 namespace {
 // The pid of the switch serving `dir`, when it runs.
 std::optional<int> switch_pid(const fs::path& dir) {
-  auto text = core::read_file(dir / "switch.pid");
-  if (!text) return std::nullopt;
-  int pid = 0;
-  try {
-    pid = std::stoi(std::string(core::trim(*text)));
-  } catch (...) {
-    return std::nullopt;
-  }
-  auto cmdline = core::read_file(fmt::format("/proc/{}/cmdline", pid)).value_or("");
-  if (cmdline.find("vde_switch") == std::string::npos ||
-      cmdline.find(switch_socket(dir).string()) == std::string::npos)
-    return std::nullopt;
-  return pid;
+  return recorded_process(dir / "switch.pid", switch_socket(dir).string());
 }
 } // namespace
 
@@ -48,8 +37,8 @@ Result<bool> ensure_switch(exec::Runner& host, const fs::path& dir) {
   fs::remove_all(switch_socket(dir), ec);
   fs::remove(dir / "switch.pid", ec);
   MK_TRY(exec::run_checked(host,
-                           {{"vde_switch", "--sock", switch_socket(dir).string(), "--mode", "0600", "--daemon",
-                             "--pidfile", (dir / "switch.pid").string()},
+                           {{"vde_switch", "--sock", switch_socket(dir).string(), "--mode", "0600",
+                             "--daemon", "--pidfile", (dir / "switch.pid").string()},
                             {},
                             {},
                             10s,
