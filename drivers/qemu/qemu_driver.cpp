@@ -6,6 +6,7 @@
 #include "drivers/qemu/qmp.hpp"
 #include "drivers/qemu/switch.hpp"
 #include "drivers/qemu/vm_image.hpp"
+#include "mk/archive/tar.hpp"
 #include "mk/core/fs.hpp"
 #include "mk/core/hash.hpp"
 #include "mk/core/strings.hpp"
@@ -370,15 +371,25 @@ Result<bool> QemuDriver::create_node(const driver::NodeSpec& spec) {
          {}},
         ErrorCode::driver_failed);
     if (!created) return cleanup(std::move(created).error());
-    if (!spec.preload.empty()) {
-      // a read-only disk holding the preload, extracted into /var by the node on its first boot
+    if (!spec.preload.empty() || !spec.seed_files.empty()) {
+      // a read-only disk holding the preload (or a tarball of the seed files), unpacked into /var by the node
+      // on its first boot
       auto seed = d / "preload-seed";
+      auto tarball = seed / "preload.tar.lz4";
       std::error_code ec;
       fs::remove_all(seed, ec);
       fs::create_directories(seed, ec);
-      fs::create_hard_link(spec.preload, seed / "preload.tar.lz4", ec);
-      if (ec) fs::copy_file(spec.preload, seed / "preload.tar.lz4", ec);
-      auto size_kb = fs::file_size(spec.preload, ec) / 1024 * 21 / 20 + 32 * 1024;
+      if (!spec.preload.empty()) {
+        fs::create_hard_link(spec.preload, tarball, ec);
+        if (ec) fs::copy_file(spec.preload, tarball, ec);
+      } else {
+        std::vector<archive::TarFile> files;
+        for (const auto& [source, path] : spec.seed_files)
+          files.push_back({path, {}, source, 0755});
+        if (auto written = archive::write_tar_file(tarball, files, true); !written)
+          return cleanup(std::move(written).error());
+      }
+      auto size_kb = fs::file_size(tarball, ec) / 1024 * 21 / 20 + 32 * 1024;
       auto made = exec::run_checked(m_host,
                                     {{"mkfs.ext4", "-q", "-F", "-L", "mk-preload", "-d", seed.string(),
                                       (d / k_preload_disk).string(), fmt::format("{}k", size_kb)},

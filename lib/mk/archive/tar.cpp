@@ -79,7 +79,7 @@ struct FdGuard {
   }
 };
 
-Status write_all(const std::filesystem::path& part, const std::vector<TarFile>& files) {
+Status write_all(const std::filesystem::path& part, const std::vector<TarFile>& files, bool lz4) {
   FdGuard file{::open(part.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)};
   if (file.fd < 0)
     return fail(ErrorCode::failure, fmt::format("cannot write {}: {}", part.string(), std::strerror(errno)));
@@ -90,6 +90,7 @@ Status write_all(const std::filesystem::path& part, const std::vector<TarFile>& 
     return fail(ErrorCode::failure, fmt::format("cannot write {}: {}: {}", part.string(), what,
                                                 archive_error_string(writer.get())));
   };
+  if (lz4 && archive_write_add_filter_lz4(writer.get()) != ARCHIVE_OK) return broken("lz4");
   if (archive_write_open_fd(writer.get(), file.fd) != ARCHIVE_OK) return broken("opening");
   auto now = std::time(nullptr);
   std::vector<char> buffer(1 << 16);
@@ -105,7 +106,7 @@ Status write_all(const std::filesystem::path& part, const std::vector<TarFile>& 
     std::unique_ptr<archive_entry, EntryDeleter> entry(archive_entry_new());
     archive_entry_set_pathname(entry.get(), item.name.c_str());
     archive_entry_set_filetype(entry.get(), AE_IFREG);
-    archive_entry_set_perm(entry.get(), 0644);
+    archive_entry_set_perm(entry.get(), static_cast<mode_t>(item.mode));
     archive_entry_set_mtime(entry.get(), now, 0);
     archive_entry_set_size(entry.get(), static_cast<la_int64_t>(size));
     if (archive_write_header(writer.get(), entry.get()) != ARCHIVE_OK) return broken(item.name);
@@ -133,11 +134,11 @@ Status write_all(const std::filesystem::path& part, const std::vector<TarFile>& 
 
 } // namespace
 
-Status write_tar_file(const std::filesystem::path& archive, const std::vector<TarFile>& files) {
+Status write_tar_file(const std::filesystem::path& archive, const std::vector<TarFile>& files, bool lz4) {
   if (archive.has_parent_path()) MK_TRY(core::ensure_directory(archive.parent_path()));
   auto part = archive;
   part += ".download";
-  auto status = write_all(part, files);
+  auto status = write_all(part, files, lz4);
   if (status) {
     std::error_code ec;
     std::filesystem::rename(part, archive, ec);

@@ -28,11 +28,12 @@ struct TarFile {
   std::string name;
   std::string content;
   std::filesystem::path source;
+  int mode = 0644;
 };
 
-// Writes `files` as a POSIX tar to `out` + ".download", fsyncs it and renames it to `out`. On failure the
-// partial file is removed and an existing `out` is left as it was.
-Status write_tar_file(const std::filesystem::path& out, const std::vector<TarFile>& files);
+// Writes `files` as a POSIX tar (lz4-compressed with `lz4`) to `out` + ".download", fsyncs it and renames it
+// to `out`. On failure the partial file is removed and an existing `out` is left as it was.
+Status write_tar_file(const std::filesystem::path& out, const std::vector<TarFile>& files, bool lz4 = false);
 
 // Extracts the regular files of the tar file `in` under `destination`, streaming; every name must be relative
 // and stay inside `destination` (otherwise nothing more is written and it fails). Each file is written as

@@ -53,6 +53,10 @@ struct NodeSpec {
   int disk_mb = 0;              // VM nodes: the size of the node's disk (0: the driver's default)
   bool cgroup_v1 = false;       // VM nodes: boot with cgroup v1 (a kubelet older than 1.25 needs it)
   std::string network_subnet{}; // the CIDR of `network` (where `ip` lives)
+  // Without a preload: files of the host to put under the node's /var before its first boot ({host file,
+  // path relative to /var}), e.g. the Kubernetes binaries. A VM driver brings them on its first-boot disk
+  // (much faster than copying over SSH); a container driver may leave them to the copy that follows.
+  std::vector<std::pair<std::filesystem::path, std::string>> seed_files{};
 };
 
 // A node as inspected now.

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "mk/cluster/kubernetes.hpp"
 #include "mk/cluster/steps/steps.hpp"
 #include "mk/core/fs.hpp"
+#include "mk/kube/node_files.hpp"
 #include "mk/net/ipv4.hpp"
 
 #include <filesystem>
@@ -33,13 +35,28 @@ public:
       node.ip = subnet.first_host().plus(1).to_string(); // .2 for the first node, as minikube does
     }
     MK_TRY(context.save());
-    driver::NodeSpec spec{config.name, node.name, config.base_image, config.network, node.ip, config.cpus,
-                          config.memory_mb, published_ports(config.kubernetes.apiserver_port),
-                          context.preload.string(), context.existed, config.disk_mb,
+    driver::NodeSpec spec{config.name,
+                          node.name,
+                          config.base_image,
+                          config.network,
+                          node.ip,
+                          config.cpus,
+                          config.memory_mb,
+                          published_ports(config.kubernetes.apiserver_port),
+                          context.preload.string(),
+                          context.existed,
+                          config.disk_mb,
                           // kubelets before 1.25 do not run on cgroup v2 (VM nodes choose; containers
                           // share the host's)
                           config.kubernetes_enabled && context.version < k8s::Version{1, 25, 0},
-                          config.subnet};
+                          config.subnet,
+                          {}};
+    // without a preload, the binaries go with the node where its driver can bring them at its first boot
+    if (context.preload.empty() && !context.host_binaries.empty())
+      for (const char* binary : k_node_binaries)
+        spec.seed_files.push_back(
+            {context.host_binaries / binary,
+             fmt::format("{}/{}", kube::binaries_dir(context.version).substr(5), binary)});
     auto machine_dir = context.env.paths.machine_dir(node.name);
     auto& driver = context.driver;
     if (!std::filesystem::exists(machine_dir)) {
