@@ -47,7 +47,8 @@ public:
     auto request = survey_request(context);
     auto survey = survey_command(request);
     std::string state;
-    for (int attempt = 0;; ++attempt) {
+    auto checked = std::chrono::steady_clock::now();
+    while (true) {
       if (core::interrupted()) return fail(ErrorCode::interrupted, "interrupted");
       // the check that finds the node booted also reads what the later steps need to know of it
       auto result = runner->run(survey);
@@ -57,8 +58,10 @@ public:
         context.survey = std::move(surveyed);
         break;
       }
-      // every second, make sure the container did not exit (then waiting longer is pointless)
-      if (attempt % 10 == 9) {
+      // every second, make sure the node did not end (then waiting longer is pointless); one check of a node
+      // still booting may itself take seconds (an SSH connection that nobody answers yet)
+      if (std::chrono::steady_clock::now() - checked >= std::chrono::seconds(1)) {
+        checked = std::chrono::steady_clock::now();
         auto info = MK_TRY(context.driver.inspect_node(node.name));
         if (info.state != driver::State::running)
           return fail(Error{ErrorCode::node_failed,
