@@ -195,8 +195,10 @@ printf '  %-44s %-14s %-40s %-22s %s\n' "cold mk start, empty cache, local mirro
 if command -v qemu-system-x86_64 >/dev/null && [ -n "${MK_TEST_VM_IMAGE:-}" ] && [ "${MK_BENCH_QEMU:-1}" != 0 ]; then
   echo
   echo "qemu driver (VM node image $MK_TEST_VM_IMAGE):"
-  "$mk" start -p bench-warm --driver=qemu "${release[@]}" --vm-image="$MK_TEST_VM_IMAGE" \
-    --preload-mirror="$MK_TEST_PRELOAD_MIRROR" --download-only >/dev/null 2>&1
+  vm_release=(--kubernetes-version="$MK_TEST_K8S_VERSION" --image-repository="$MK_TEST_IMAGE_REPOSITORY"
+    --insecure-registry="$MK_TEST_REGISTRY" --binary-mirror="$MK_TEST_BINARY_MIRROR" --vm-image="$MK_TEST_VM_IMAGE")
+  "$mk" start -p bench-warm --driver=qemu "${vm_release[@]}" --preload-mirror="$MK_TEST_PRELOAD_MIRROR" \
+    --download-only >/dev/null 2>&1
   bench_start bench-vm "start --no-kubernetes" --driver=qemu --no-kubernetes --vm-image="$MK_TEST_VM_IMAGE"
   if grep -q "TCG software emulation" "$bench_root/bench-vm.log"; then accelerator=tcg; else accelerator=kvm; fi
   echo "  accelerator: $accelerator"
@@ -207,7 +209,7 @@ if command -v qemu-system-x86_64 >/dev/null && [ -n "${MK_TEST_VM_IMAGE:-}" ] &&
   echo "  restart --no-kubernetes (to ssh and systemd running): $vm_restart ms"
   "$mk" delete -p bench-vm >/dev/null
   bench_start bench-vmk "Kubernetes $MK_TEST_K8S_VERSION, with the preload, to Node Ready" --driver=qemu \
-    "${release[@]}" --vm-image="$MK_TEST_VM_IMAGE" --preload-mirror="$MK_TEST_PRELOAD_MIRROR" --memory=3072
+    "${vm_release[@]}" --preload-mirror="$MK_TEST_PRELOAD_MIRROR" --memory=3072
   echo "    mk status (running): $(median_ms "$mk" status -p bench-vmk) ms median"
   start=$(now_ms); "$mk" stop -p bench-vmk >/dev/null; vm_stop=$(($(now_ms) - start))
   start=$(now_ms); "$mk" start -p bench-vmk >"$bench_root/vm-restart.log" 2>&1; vm_restart=$(($(now_ms) - start))

@@ -111,7 +111,9 @@ build_rootfs() {
 }
 
 if [ -n "$vm_out" ]; then
-  # the exact kernel: the one the cloud meta-package depends on in the host's apt lists (never installed here)
+  # the exact kernel: the one the cloud meta-package depends on in the host's apt lists (never installed here);
+  # lists emptied after the packages were installed (as container images do) are fetched once
+  apt-cache show linux-image-cloud-amd64 >/dev/null 2>&1 || apt-get update -qq >&2 || true
   read -r kernel_pkg kernel_deb_version < <(apt-cache show --no-all-versions linux-image-cloud-amd64 2>/dev/null |
     sed -n 's/^Depends: \(linux-image-[^ ,]*\) (= \([^)]*\)).*/\1 \2/p' | head -1) || true
   busybox_version=$(apt-cache show --no-all-versions busybox-static 2>/dev/null | awk '/^Version:/{print $2; exit}')

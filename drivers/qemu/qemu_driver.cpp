@@ -140,6 +140,15 @@ Result<int> free_loopback_port() {
   return port;
 }
 
+// Everything the driver keeps of a node beside its SSH key (which `mk ssh` and the start steps share).
+constexpr std::initializer_list<const char*> k_node_files = {
+    k_disk, k_preload_disk, k_state_file, k_console, k_authorized_keys, k_node_data, k_network_file};
+
+// The MAC of a node's NIC on its cluster's switch (the network file matches it).
+std::string switch_mac_for(std::string_view node) {
+  return mac_for(std::string(node) + "/switch");
+}
+
 // Removes `names` from `dir`, quietly.
 void remove_files(const fs::path& dir, std::initializer_list<const char*> names) {
   std::error_code ec;
@@ -194,7 +203,7 @@ std::string QemuDriver::caveat() const {
   if (m_accelerator.kvm()) return {};
   return fmt::format(
       "no usable KVM ({}): the VM runs under TCG software emulation, about 5 times slower than "
-      "a container node (about 5 minutes to a Ready Kubernetes node); --driver=docker or "
+      "a container node (3 to 5 minutes to a Ready Kubernetes node); --driver=docker or "
       "--driver=podman is much faster where one is installed",
       m_accelerator.reason);
 }
@@ -259,7 +268,7 @@ Status QemuDriver::launch(std::string_view node, const std::string& accelerator)
     auto network = m_paths.networks_dir() / state.network;
     MK_TRY(ensure_switch(m_host, network)); // not running after a reboot of the host
     machine.switch_socket = switch_socket(network);
-    machine.switch_mac = mac_for(std::string(node) + "/switch");
+    machine.switch_mac = switch_mac_for(node);
     machine.fw_cfg["opt/mk/network"] = d / k_network_file;
   }
   machine.fw_cfg["opt/mk/authorized_keys"] = d / k_authorized_keys;
@@ -348,14 +357,11 @@ Result<bool> QemuDriver::create_node(const driver::NodeSpec& spec) {
   bool reused = fs::exists(d / k_disk) && fs::exists(d / k_state_file) && spec.reuse_data;
   auto cleanup = [&](Error error) -> Result<bool> {
     (void)kill_machine(spec.name);
-    if (!reused)
-      remove_files(d, {k_disk, k_preload_disk, k_state_file, k_console, k_authorized_keys, k_node_data,
-                       k_network_file});
+    if (!reused) remove_files(d, k_node_files);
     return fail(std::move(error));
   };
   if (!reused) {
-    remove_files(d, {k_disk, k_preload_disk, k_state_file, k_node_data,
-                     k_network_file}); // an unfinished earlier run's
+    remove_files(d, k_node_files); // an unfinished earlier run's
     auto public_key = ssh::ensure_key_pair(d / "id_rsa", fmt::format("mk@{}", spec.name));
     if (!public_key) return cleanup(std::move(public_key).error());
     if (auto written = core::write_file_atomic(d / k_authorized_keys, *public_key + "\n", 0600); !written)
@@ -416,7 +422,7 @@ Result<bool> QemuDriver::create_node(const driver::NodeSpec& spec) {
       auto file = fmt::format("# Written by mk: node {}'s address on its cluster's network\n[Match]\n"
                               "MACAddress={}\n\n[Network]\nAddress={}/{}\nLinkLocalAddressing=no\n"
                               "IPv6AcceptRA=no\n",
-                              spec.name, mac_for(spec.name + "/switch"), spec.ip, prefix);
+                              spec.name, switch_mac_for(spec.name), spec.ip, prefix);
       if (auto written = core::write_file_atomic(d / k_network_file, file, 0600); !written)
         return cleanup(std::move(written).error());
       state.network = spec.network;
@@ -432,9 +438,7 @@ Status QemuDriver::remove_node(std::string_view node, bool keep_data) {
   auto d = dir(node);
   if (!fs::exists(d / k_state_file) && !running_pid(node)) return {};
   MK_TRY(kill_machine(node));
-  if (!keep_data)
-    remove_files(
-        d, {k_disk, k_preload_disk, k_state_file, k_console, k_authorized_keys, k_node_data, k_network_file});
+  if (!keep_data) remove_files(d, k_node_files);
   return {};
 }
 

@@ -79,7 +79,14 @@ Result<config::ClusterConfig> config_for_request(Env& env, const StartRequest& r
     MK_TRY(check_existing(*existing, request, env.ui));
     return std::move(*existing);
   }
-  auto selection = MK_TRY(select_request_sources(request, probe, driver::is_vm_driver(driver)));
+  bool vm = driver::is_vm_driver(driver);
+  if (vm && !request.base_image.empty())
+    env.ui.warning(
+        fmt::format("--base-image is ignored: the {} driver boots the VM node image (--vm-image)", driver));
+  if (!vm && !request.vm_image.empty())
+    env.ui.warning(
+        fmt::format("--vm-image is ignored: the {} driver creates nodes from --base-image", driver));
+  auto selection = MK_TRY(select_request_sources(request, probe, vm));
   for (const auto& note : selection.notes)
     env.ui.info(note);
   for (const auto& warning : selection.warnings)

@@ -5,6 +5,7 @@
 #include "mk/kube/node_files.hpp"
 #include "mk/net/ipv4.hpp"
 
+#include <cstring>
 #include <filesystem>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -52,11 +53,11 @@ public:
                           config.subnet,
                           {}};
     // without a preload, the binaries go with the node where its driver can bring them at its first boot
-    if (context.preload.empty() && !context.host_binaries.empty())
+    auto in_node = kube::binaries_dir(context.version);
+    if (context.preload.empty() && !context.host_binaries.empty() && in_node.starts_with("/var/"))
       for (const char* binary : k_node_binaries)
-        spec.seed_files.push_back(
-            {context.host_binaries / binary,
-             fmt::format("{}/{}", kube::binaries_dir(context.version).substr(5), binary)});
+        spec.seed_files.push_back({context.host_binaries / binary,
+                                   fmt::format("{}/{}", in_node.substr(std::strlen("/var/")), binary)});
     auto machine_dir = context.env.paths.machine_dir(node.name);
     auto& driver = context.driver;
     if (!std::filesystem::exists(machine_dir)) {

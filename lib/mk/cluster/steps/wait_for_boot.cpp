@@ -64,13 +64,15 @@ public:
         checked = std::chrono::steady_clock::now();
         auto info = MK_TRY(context.driver.inspect_node(node.name));
         if (info.state != driver::State::running)
-          return fail(Error{ErrorCode::node_failed,
-                            fmt::format("node {} stopped while booting ({}); its last output:\n{}", node.name,
-                                        driver::to_string(info.state),
-                                        core::indent(context.driver.node_logs(node.name, 20), "  ")),
-                            {},
-                            {},
-                            "check that the base image is a kicbase-compatible node image"});
+          return fail(
+              Error{ErrorCode::node_failed,
+                    fmt::format("node {} stopped while booting ({}); its last output:\n{}", node.name,
+                                driver::to_string(info.state),
+                                core::indent(context.driver.node_logs(node.name, 20), "  ")),
+                    {},
+                    {},
+                    "check that the node image (--base-image, or --vm-image for VM nodes) is an mk or "
+                    "kicbase-compatible node image"});
       }
       if (std::chrono::steady_clock::now() >= deadline) {
         auto failed = runner->run({{"systemctl", "--failed", "--no-legend", "--plain"}, {}, {}, 10s, {}});
