@@ -28,7 +28,9 @@ std::unique_ptr<CLI::App> build_app(Invocation& in) {
                     "qemu driver: the VM node image (URL or absolute path; its .sha256 beside it)");
   start->add_option("--disk-size", f.disk_size,
                     "qemu driver: the node's disk size, e.g. 20g (default 20000mb)");
-  start->add_flag("--no-kubernetes", f.no_kubernetes, "Start the node without Kubernetes");
+  start->add_option("--nodes", f.nodes,
+                    "Number of nodes of a new cluster: the control plane, then workers (default 1)");
+  start->add_flag("--no-kubernetes", f.no_kubernetes, "Start the nodes without Kubernetes");
   start->add_option("--kubernetes-version", f.kubernetes_version,
                     "Kubernetes version: vX.Y.Z, X.Y.Z, stable or latest (default: stable, v1.35.1)");
   start->add_option("--cpus", f.cpus, "CPUs for the node: a number, max or no-limit (default 2)");
@@ -77,6 +79,7 @@ std::unique_ptr<CLI::App> build_app(Invocation& in) {
   remove->add_flag("--purge", in.purge, "With --all: also remove MK_HOME (the cache, the CAs, the keys)");
 
   auto* status = app->add_subcommand("status", "Show the state of a cluster's nodes and components");
+  status->add_option("-n,--node", in.node, "Only this node (default: every node)");
   status->add_option("-o,--output", in.output, "Output format: text or json")
       ->check(CLI::IsMember({"text", "json"}));
 
@@ -87,6 +90,24 @@ std::unique_ptr<CLI::App> build_app(Invocation& in) {
   auto* node = app->add_subcommand("node", "Manage a cluster's nodes");
   node->require_subcommand(1);
   node->add_subcommand("list", "List the nodes: <name> TAB <ip>");
+  auto* node_add = node->add_subcommand("add", "Add a worker node to the running cluster");
+  node_add->add_flag("--worker", in.worker, "Add a worker (the default; the only kind mk adds)");
+  node_add->add_flag("--control-plane", in.control_plane,
+                     "Add a control-plane node (not supported: mk clusters have one control plane)");
+  auto* node_delete = node->add_subcommand("delete", "Drain and delete a worker node");
+  node_delete->add_option("name", in.node, "The node, e.g. mk-m02")->required();
+  auto* node_stop = node->add_subcommand("stop", "Stop one node");
+  node_stop->add_option("name", in.node, "The node, e.g. mk-m02")->required();
+  auto* node_start = node->add_subcommand("start", "Start one node and wait until it is Ready");
+  node_start->add_option("name", in.node, "The node, e.g. mk-m02")->required();
+
+  auto* pause = app->add_subcommand(
+      "pause", "Pause Kubernetes: stop the kubelets and freeze the containers of the chosen namespaces");
+  pause->add_option("-n,--namespaces", in.namespaces,
+                    "Namespaces to pause, comma-separated (default: kube-system,kubernetes-dashboard,"
+                    "istio-operator)");
+  pause->add_flag("-A,--all-namespaces", in.all_namespaces, "Pause every namespace");
+  app->add_subcommand("unpause", "Thaw what mk pause froze and start the kubelets again");
 
   auto* kubectl =
       app->add_subcommand("kubectl", "Run a kubectl of the cluster's version: mk kubectl -- ARGS...");

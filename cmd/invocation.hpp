@@ -19,7 +19,11 @@ struct Invocation {
   bool all = false;                   // delete --all
   bool purge = false;                 // delete --all --purge
   std::string output = "text";        // status / profile list / version: text or json
-  std::string node;                   // ssh / ip: -n/--node
+  std::string node;                   // ssh / ip / status: -n/--node; node delete|stop|start: the name
+  bool worker = false;                // node add --worker
+  bool control_plane = false;         // node add --control-plane (refused)
+  std::string namespaces;             // pause -n
+  bool all_namespaces = false;        // pause -A
   std::vector<std::string> arguments; // ssh command / kubectl arguments / completion shell
   std::string file;                   // cache export / import
 };

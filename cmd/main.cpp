@@ -40,6 +40,12 @@ Result<int> dispatch(cmd::App& app) {
   if (command == "ssh") return cmd::run_ssh(app);
   if (command == "kubectl") return cmd::run_kubectl(app);
   if (command == "node list") return cmd::run_node_list(app);
+  if (command == "node add") return cmd::run_node_add(app);
+  if (command == "node delete") return cmd::run_node_delete(app);
+  if (command == "node stop") return cmd::run_node_stop(app);
+  if (command == "node start") return cmd::run_node_start(app);
+  if (command == "pause") return cmd::run_pause(app);
+  if (command == "unpause") return cmd::run_unpause(app);
   if (command == "ip") return cmd::run_ip(app);
   if (command == "profile list") return cmd::run_profile_list(app);
   if (command == "version") return cmd::run_version(app);

@@ -2,6 +2,7 @@
 #include "mk/cluster/status.hpp"
 
 #include "cmd/app.hpp"
+#include "mk/cluster/nodes.hpp"
 
 #include <fmt/format.h>
 
@@ -16,6 +17,10 @@ Result<int> run_status(App& app) {
     return fail(ErrorCode::driver_unavailable,
                 fmt::format("the profile's driver {} is not built in", config->driver));
   auto status = MK_TRY(cluster::cluster_status(app.env(), *driver, profile));
+  if (!app.invocation().node.empty()) {
+    auto node = MK_TRY(cluster::node_named(*config, app.invocation().node));
+    std::erase_if(status.nodes, [&](const auto& line) { return line.name != node.name; });
+  }
   fmt::print("{}", app.invocation().output == "json" ? cluster::format_status_json(status)
                                                      : cluster::format_status_text(status));
   return cluster::status_exit_code(status);

@@ -15,6 +15,7 @@ public:
       : m_engine(std::move(engine)), m_host(host), m_log(log), m_owner(std::move(owner)) {}
 
   std::string_view name() const override { return m_engine.binary; }
+  std::string multi_node_refusal() const override { return m_engine.multi_node_refusal; }
   Status check_available() override;
   Status ensure_image(std::string_view image, const driver::ProgressFn& progress) override;
   Status save_image(std::string_view image, const std::filesystem::path& path) override;

@@ -24,6 +24,8 @@ struct Engine {
   // anything. Rootless engines of this kind are refused.
   bool raises_rlimits = false;
   std::string import_from = {}; // an engine whose local images this one loads when it lacks them ("docker")
+  // why clusters of several nodes are refused on this engine (empty: they are not)
+  std::string multi_node_refusal = {};
 };
 
 // How a node container gets the rights systemd and a container runtime need.

@@ -7,13 +7,23 @@
 namespace mk::drivers::podman {
 
 driver::DriverInfo info() {
-  return {"podman", "containers of rootful podman", 50, [] { return !exec::find_program("podman").empty(); },
-          [](exec::Runner& host, const core::Log& log,
-             const core::Paths& paths) -> std::unique_ptr<driver::Driver> {
-            return std::make_unique<oci::OciDriver>(
-                oci::Engine{"podman", {"unmask=ALL"}, "podman", "mtu", {"--systemd=false"}, true, "docker"},
-                host, log, paths.owner_id());
-          }};
+  return {
+      "podman", "containers of rootful podman", 50, [] { return !exec::find_program("podman").empty(); },
+      [](exec::Runner& host, const core::Log& log,
+         const core::Paths& paths) -> std::unique_ptr<driver::Driver> {
+        return std::make_unique<oci::OciDriver>(
+            oci::Engine{
+                "podman",
+                {"unmask=ALL"},
+                "podman",
+                "mtu",
+                {"--systemd=false"},
+                true,
+                "docker",
+                "the podman driver makes single-node clusters only: its network's firewall rules may drop "
+                "traffic between pods on different nodes; use --driver=docker for several nodes"},
+            host, log, paths.owner_id());
+      }};
 }
 
 } // namespace mk::drivers::podman

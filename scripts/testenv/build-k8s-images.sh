@@ -3,7 +3,9 @@
 # `docker import` and pushes them to the local registry (<registry>/google_containers):
 #   kube-apiserver, kube-controller-manager, kube-scheduler (the static binary), kube-proxy (+ iptables, conntrack
 #   and their libraries, nft backend like the node), pause (the source tree's pause.c, static), etcd (Debian's
-#   etcd-server binary, tagged as the version kubeadm expects).
+#   etcd-server binary, tagged as the version kubeadm expects), and the tests' workload image mk-test-busybox:2
+#   (Debian's busybox-static, every applet a link to the one static binary: sh, ping, wget, httpd, nc, ip, timeout,
+#   ...; its wget crashes with -T, so callers bound it with `timeout`).
 # There is no CoreDNS source on Debian 12, so no CoreDNS image: its pods stay pending in the tests.
 # Idempotent: an image whose tag the registry already has (asked at $MK_TESTENV_REGISTRY, the read-only instance) is
 # skipped. Pushes go through the writable loopback instance: $MK_TESTENV_PUSH_REGISTRY when this runs under
@@ -107,4 +109,16 @@ if ! pushed etcd 3.4.13-0; then
   copy_packages "$root" libc6
   mkdir -p "$root/var/lib/etcd"
   publish "$root" etcd 3.4.13-0 -c "$path_env"
+fi
+
+if ! pushed mk-test-busybox 2; then
+  (cd "$work" && rm -rf busybox-deb busybox-static_*.deb && apt-get download busybox-static >/dev/null 2>&1 && dpkg-deb -x busybox-static_*.deb busybox-deb)
+  root=$work/busybox
+  skeleton "$root"
+  install -m 755 "$work/busybox-deb/bin/busybox" "$root/usr/bin/busybox"
+  for applet in $("$root/usr/bin/busybox" --list); do
+    [ -e "$root/usr/bin/$applet" ] || ln -s busybox "$root/usr/bin/$applet"
+  done
+  mkdir -p "$root/www"
+  publish "$root" mk-test-busybox 2 -c "$path_env" -c 'CMD ["sh"]'
 fi

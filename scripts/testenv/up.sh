@@ -76,6 +76,7 @@ export MK_TEST_BASE_IMAGE=$node_image
 export MK_TEST_K8S_VERSION=$K8S_VERSION
 export MK_TEST_REGISTRY=$MK_TESTENV_REGISTRY
 export MK_TEST_IMAGE_REPOSITORY=$MK_TESTENV_REGISTRY/google_containers
+export MK_TEST_BUSYBOX_IMAGE=$MK_TESTENV_REGISTRY/google_containers/mk-test-busybox:2
 export MK_TEST_BINARY_MIRROR=http://127.0.0.1:$mirror_port/release
 export MK_TEST_PRELOAD_MIRROR=http://127.0.0.1:$mirror_port/preload
 export MK_TEST_NO_PRELOAD_MIRROR=http://127.0.0.1:$mirror_port/no-preload

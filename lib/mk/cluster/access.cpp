@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "mk/cluster/access.hpp"
 
+#include "mk/cluster/nodes.hpp"
 #include "mk/cluster/status.hpp"
 #include "mk/exec/local_runner.hpp"
 #include "mk/ssh/runner.hpp"
@@ -11,19 +12,12 @@
 
 namespace mk::cluster {
 
-static Result<config::NodeConfig> find_node(const config::ClusterConfig& config, std::string_view node) {
-  if (node.empty() && config.primary()) return *config.primary();
-  for (const auto& n : config.nodes)
-    if (n.name == node) return n;
-  return fail(ErrorCode::usage, fmt::format("profile {} has no node named \"{}\"", config.name, node));
-}
-
 Result<std::vector<std::string>> ssh_command(Env& env, driver::Driver& driver, std::string_view profile,
                                              std::string_view node, const std::vector<std::string>& command,
                                              bool allocate_tty) {
   auto config = MK_TRY(env.store.load(profile));
   if (!config) return fail(profile_not_found(profile));
-  auto target = MK_TRY(find_node(*config, node));
+  auto target = MK_TRY(node_named(*config, node));
   auto info = MK_TRY(driver.inspect_node(target.name));
   if (info.state != driver::State::running)
     return fail(Error{ErrorCode::node_failed,
@@ -74,7 +68,7 @@ Result<std::string> node_list(Env& env, std::string_view profile) {
 Result<std::string> node_ip(Env& env, std::string_view profile, std::string_view node) {
   auto config = MK_TRY(env.store.load(profile));
   if (!config) return fail(profile_not_found(profile));
-  auto target = MK_TRY(find_node(*config, node));
+  auto target = MK_TRY(node_named(*config, node));
   if (target.ip.empty())
     return fail(ErrorCode::node_failed, fmt::format("node {} has no IP address yet", target.name));
   return target.ip;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "mk/cluster/kubernetes.hpp"
 
+#include "mk/kube/node_files.hpp"
 #include "mk/mirror/select.hpp"
+#include "mk/net/ipv4.hpp"
 
 #include <fmt/format.h>
 
@@ -36,6 +38,26 @@ ProfileCertificates profile_certificates(const core::Paths& paths, std::string_v
   auto dir = paths.profile_dir(profile);
   return {dir / "apiserver.crt", dir / "apiserver.key",    dir / "client.crt",
           dir / "client.key",    dir / "proxy-client.crt", dir / "proxy-client.key"};
+}
+
+Result<std::string> node_pod_cidr(std::string_view cluster_cidr, int number) {
+  auto cidr = MK_TRY(net::parse_cidr(cluster_cidr));
+  uint64_t index = number > 0 ? static_cast<uint64_t>(number - 1) : 0;
+  if (cidr.prefix > 24 || index >= (uint64_t{1} << (24 - cidr.prefix)))
+    return fail(ErrorCode::usage,
+                fmt::format("the pod subnet {} has no /24 for node number {}", cluster_cidr, number));
+  return net::Cidr{cidr.network.plus(static_cast<uint32_t>(index << 8)), 24}.to_string();
+}
+
+exec::Command admin_kubectl(const k8s::Version& version, std::vector<std::string> args,
+                            std::chrono::milliseconds timeout) {
+  exec::Command command{{kube::binaries_dir(version) + "/kubectl", "--kubeconfig", kube::k_admin_kubeconfig},
+                        {},
+                        {},
+                        timeout,
+                        {}};
+  command.argv.insert(command.argv.end(), args.begin(), args.end());
+  return command;
 }
 
 int apiserver_host_port(const config::ClusterConfig& config) {

@@ -4,6 +4,7 @@
 #include "mk/addons/addons.hpp"
 #include "mk/config/cluster.hpp"
 #include "mk/core/paths.hpp"
+#include "mk/exec/runner.hpp"
 #include "mk/k8s/images.hpp"
 #include "mk/k8s/version.hpp"
 #include "mk/mirror/plan.hpp"
@@ -34,6 +35,16 @@ struct ProfileCertificates {
       proxy_client_key;
 };
 ProfileCertificates profile_certificates(const core::Paths& paths, std::string_view profile);
+
+// The pod CIDR of node number `number` (1: the primary) of a cluster whose pod subnet is `cluster_cidr`: its
+// number-th /24 (10.244.0.0/24, 10.244.1.0/24, ...). mk assigns these itself rather than the controller
+// manager's node IPAM, whose start delays the controllers after it by 10 s (see
+// tests/fixtures/kubeadm/DIFFERENCES.md); an error when the subnet has no such /24.
+Result<std::string> node_pod_cidr(std::string_view cluster_cidr, int number);
+
+// `kubectl ARGS` of `version` run in the primary node with the cluster's admin kubeconfig.
+exec::Command admin_kubectl(const k8s::Version& version, std::vector<std::string> args,
+                            std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
 // The API server's host port (127.0.0.1) of the primary node; 0 when unknown.
 int apiserver_host_port(const config::ClusterConfig& config);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "mk/cluster/lifecycle.hpp"
 
+#include "mk/cluster/pause.hpp"
 #include "mk/cluster/status.hpp"
 #include "mk/kube/kubeconfig.hpp"
 
@@ -15,6 +16,8 @@ Result<int> stop(Env& env, driver::Driver& driver, std::string_view profile) {
   auto lock = MK_TRY(lock_profile(env, profile));
   auto config = MK_TRY(env.store.load(profile));
   if (!config) return fail(profile_not_found(profile));
+  // frozen processes cannot end: a paused cluster is thawed first (it starts unpaused)
+  if (config->paused) MK_TRY(unpause_locked(env, driver, *config, false));
   int stopped = 0;
   for (auto it = config->nodes.rbegin(); it != config->nodes.rend(); ++it) {
     auto info = MK_TRY(driver.inspect_node(it->name));
@@ -32,6 +35,11 @@ Result<bool> remove(Env& env, driver::Driver& driver, std::string_view profile) 
   auto lock = MK_TRY(lock_profile(env, profile));
   auto config = MK_TRY(env.store.load(profile));
   if (!config) return false;
+  if (config->paused) {
+    auto thawed = unpause_locked(env, driver, *config, false);
+    if (!thawed)
+      env.ui.warning(fmt::format("could not thaw the paused cluster: {}", thawed.error().summary()));
+  }
   for (auto it = config->nodes.rbegin(); it != config->nodes.rend(); ++it) {
     env.ui.step_started(fmt::format("Deleting node {}", it->name));
     auto removed = driver.remove_node(it->name);

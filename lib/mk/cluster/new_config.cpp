@@ -32,7 +32,8 @@ config::ClusterConfig new_cluster_config(const StartRequest& request, std::strin
     k.image_mirror_country = selection.country;
   }
   c.keep_context = request.keep_context;
-  c.nodes.push_back({config::node_name(request.profile, 0), {}, true, {}});
+  c.nodes.push_back({config::node_name(request.profile, 0), {}, true, {}, {}});
+  c.highest_node_number = 1;
   return c;
 }
 

@@ -4,6 +4,7 @@
 #include "mk/cluster/control_plane.hpp"
 #include "mk/cluster/kubernetes.hpp"
 #include "mk/cluster/new_config.hpp"
+#include "mk/cluster/pause.hpp"
 #include "mk/cluster/sources.hpp"
 #include "mk/cluster/steps/steps.hpp"
 #include "mk/core/interrupt.hpp"
@@ -17,16 +18,19 @@ namespace mk::cluster {
 
 using namespace std::chrono_literals;
 
-namespace {
-
-// The ordered steps of this run; which ones depend on what already exists.
-std::vector<std::unique_ptr<Step>> plan_start(const StartContext& context) {
+// The ordered steps that bring the target node up; which ones depend on what already exists. The primary's
+// also bring up the cluster (network, control plane, addons, kubeconfig); a worker's join it. A new worker's
+// artefacts are fetched before (by the primary's steps, or by `mk node add`).
+std::vector<std::unique_ptr<Step>> plan_node(const StartContext& context) {
   std::vector<std::unique_ptr<Step>> plan;
   bool kubernetes = context.config.kubernetes_enabled;
+  bool primary = context.target_is_primary();
   switch (context.node_state) {
   case driver::State::nonexistent:
-    plan.push_back(kubernetes ? steps::fetch_artifacts() : steps::prepare_node_image());
-    plan.push_back(steps::create_network());
+    if (primary) {
+      plan.push_back(kubernetes ? steps::fetch_artifacts() : steps::prepare_node_image());
+      plan.push_back(steps::create_network());
+    }
     plan.push_back(steps::create_node());
     break;
   case driver::State::stopped:
@@ -39,35 +43,52 @@ std::vector<std::unique_ptr<Step>> plan_start(const StartContext& context) {
   plan.push_back(steps::wait_for_boot());
   plan.push_back(steps::install_ssh_key());
   if (!kubernetes) return plan;
-  plan.push_back(steps::generate_certificates());
+  if (primary) plan.push_back(steps::generate_certificates());
   plan.push_back(steps::configure_runtime());
   plan.push_back(steps::install_kubernetes());
   plan.push_back(steps::pull_images());
+  const auto& wait = context.request.wait;
+  if (!primary) {
+    plan.push_back(steps::join_node());
+    plan.push_back(steps::pod_network());
+    if (wait.node_ready) plan.push_back(steps::wait_for_node_ready());
+    return plan;
+  }
   plan.push_back(steps::bootstrap_control_plane());
   plan.push_back(steps::wait_for_apiserver());
   if (context.confirm_control_plane) plan.push_back(steps::confirm_control_plane());
-  const auto& wait = context.request.wait;
   if (wait.node_ready || wait.default_sa || wait.system_pods) plan.push_back(steps::wait_for_node_ready());
+  // the primary's own routes go with its network namespace: made again whenever it starts among workers
+  if (context.config.nodes.size() > 1) plan.push_back(steps::pod_network());
   plan.push_back(steps::enable_addons());
   plan.push_back(steps::update_kubeconfig());
   return plan;
 }
 
+namespace {
+
 // For an existing profile: stops what a killed mk left running in its node, and decides whether its control
 // plane is restarted or (never completed) the node is made afresh.
-Status examine_existing_node(StartContext& context) {
+// The state of an existing node before this run; stops what a killed mk left running in it.
+Result<driver::State> examine_node(StartContext& context, const std::string& node) {
   auto& driver = context.driver;
-  const auto& node = context.primary().name;
-  context.node_state = MK_TRY(driver.inspect_node(node)).state;
-  if (context.node_state == driver::State::paused)
+  auto state = MK_TRY(driver.inspect_node(node)).state;
+  if (state == driver::State::paused)
     return fail(ErrorCode::conflict, fmt::format("node {} is paused; unpause it first", node));
-  if (context.node_state == driver::State::running) {
+  if (state == driver::State::running) {
     auto runner = driver.node_runner(node);
     auto stopped = MK_TRY(exec::stop_orphaned_commands(*runner));
     if (!stopped.empty())
       context.env.ui.info(fmt::format("Stopped what an interrupted mk left running in node {} ({} command{})",
                                       node, stopped.size(), stopped.size() == 1 ? "" : "s"));
   }
+  return state;
+}
+
+Status examine_existing_node(StartContext& context) {
+  auto& driver = context.driver;
+  const auto& node = context.primary().name;
+  context.node_state = MK_TRY(examine_node(context, node));
   if (!context.config.kubernetes_enabled) return {};
   const auto& image = context.config.base_image;
   bool marker = MK_TRY(driver.read_node_data(node, image, k_init_marker)).has_value();
@@ -104,9 +125,24 @@ Status run_start(StartContext& context) {
   bool exists = MK_TRY(env.store.load(request.profile)).has_value();
   context.config = MK_TRY(config_for_request(env, request, context.driver.name(), request.kubernetes));
   context.existed = exists;
+  if (auto refusal = context.driver.multi_node_refusal(); !refusal.empty() && request.nodes > 1)
+    return fail(ErrorCode::usage, refusal);
+  if (exists && request.nodes > 0 && static_cast<size_t>(request.nodes) != context.config.nodes.size())
+    return fail(Error{ErrorCode::usage,
+                      fmt::format("cluster {} has {} node{}; --nodes={} does not change an existing cluster",
+                                  request.profile, context.config.nodes.size(),
+                                  context.config.nodes.size() == 1 ? "" : "s", request.nodes),
+                      {},
+                      {},
+                      fmt::format("add or remove nodes with mk node add -p {0} / mk node delete -p {0} NAME",
+                                  request.profile)});
+  if (exists && context.config.paused) {
+    env.ui.info(fmt::format("Cluster {} is paused: unpausing it", request.profile));
+    MK_TRY(unpause_locked(env, context.driver, context.config, true));
+  }
   if (exists) {
     if (!context.config.primary())
-      context.config.nodes.push_back({config::node_name(request.profile, 0), {}, true, {}});
+      context.config.nodes.push_back({config::node_name(request.profile, 0), {}, true, {}, {}});
     MK_TRY(examine_existing_node(context));
   } else {
     MK_TRY(context.save());
@@ -119,7 +155,26 @@ Status run_start(StartContext& context) {
   }
   if (auto caveat = context.driver.caveat(); !caveat.empty() && context.node_state != driver::State::running)
     env.ui.warning(caveat);
-  auto result = run_steps(plan_start(context), context);
+  // the workers' states before this run (a paused one stops the start before anything changes)
+  std::vector<driver::State> workers;
+  if (exists)
+    for (size_t i = 1; i < context.config.nodes.size(); ++i)
+      workers.push_back(MK_TRY(examine_node(context, context.config.nodes[i].name)));
+  auto result = run_steps(plan_node(context), context);
+  // then the workers, one after the other: those of the profile, and the new ones --nodes asks for
+  for (size_t i = 1; result && i < context.config.nodes.size(); ++i) {
+    context.retarget(i, workers[i - 1]);
+    result = run_steps(plan_node(context), context);
+  }
+  for (int i = static_cast<int>(context.config.nodes.size()); result && i < request.nodes; ++i) {
+    int number = config::next_node_number(context.config);
+    context.config.nodes.push_back({config::node_name(request.profile, number - 1), {}, false, {}, {}});
+    context.config.highest_node_number = number;
+    result = context.save();
+    if (!result) break;
+    context.retarget(context.config.nodes.size() - 1, driver::State::nonexistent);
+    result = run_steps(plan_node(context), context);
+  }
   if (!result && exists && context.control_plane_initialized && result.error().advice.empty() &&
       result.error().code != ErrorCode::interrupted)
     return fail(std::move(result).error().with_advice(recreate_advice(request.profile)));

@@ -9,6 +9,7 @@
 #include "mk/net/url.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <fmt/format.h>
 #include <regex>
 #include <thread>
@@ -81,6 +82,14 @@ Result<StartRequest> validate_start_flags(const StartFlags& flags, const HostFac
         ErrorCode::usage,
         fmt::format("invalid --vm-image \"{}\": give an http(s) URL or an absolute path", flags.vm_image));
   if (!flags.disk_size.empty()) request.disk_mb = MK_TRY(config::parse_disk_size(flags.disk_size));
+  if (!flags.nodes.empty()) {
+    int nodes = 0;
+    auto [end, ec] = std::from_chars(flags.nodes.data(), flags.nodes.data() + flags.nodes.size(), nodes);
+    if (ec != std::errc{} || end != flags.nodes.data() + flags.nodes.size() || nodes < 1 || nodes > 99)
+      return fail(ErrorCode::usage,
+                  fmt::format("--nodes must be a number of nodes from 1 to 99, not \"{}\"", flags.nodes));
+    request.nodes = nodes;
+  }
   request.kubernetes = !flags.no_kubernetes;
   if (flags.no_kubernetes && !flags.kubernetes_version.empty())
     return fail(ErrorCode::usage, "--no-kubernetes cannot be combined with --kubernetes-version");

@@ -15,6 +15,7 @@ struct StartFlags {
   std::string base_image;
   std::string vm_image;
   std::string disk_size;
+  std::string nodes; // --nodes
   bool no_kubernetes = false;
   std::string kubernetes_version;
   std::string cpus;
@@ -61,6 +62,7 @@ struct StartRequest {
   std::string base_image; // empty: the default, or the existing profile's
   std::string vm_image;   // VM drivers' node image (a URL or a host path); empty: the default
   int disk_mb = 0;        // VM drivers' node disk; 0: the driver's default
+  int nodes = 0; // --nodes: how many nodes a new cluster gets (an existing one must have as many); 0: 1
   bool kubernetes = true;
   std::string kubernetes_version; // empty: the existing profile's, or the default
   int cpus = 2;

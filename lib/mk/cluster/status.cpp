@@ -51,7 +51,9 @@ NodeComponents node_components(driver::Driver& driver, std::string_view node) {
   static constexpr const char* k_script = R"sh(systemctl is-active kubelet
 pid=$(pgrep -xn kube-apiserver) || exit 0
 path=$(grep -E '^[0-9]+:freezer:' /proc/$pid/cgroup | cut -d: -f3)
-[ -n "$path" ] && cat /sys/fs/cgroup/freezer$path/freezer.state 2>/dev/null || true)sh";
+if [ -n "$path" ]; then cat /sys/fs/cgroup/freezer$path/freezer.state 2>/dev/null || true; exit 0; fi
+path=$(grep -E '^0::' /proc/$pid/cgroup | cut -d: -f3)
+[ "$(cat /sys/fs/cgroup$path/cgroup.freeze 2>/dev/null)" = 1 ] && echo FROZEN || true)sh";
   NodeComponents components;
   auto runner = driver.node_runner(node);
   auto result = runner->run({{"sh", "-c", k_script}, {}, {}, std::chrono::seconds(10), {}});
@@ -94,7 +96,9 @@ Result<ClusterStatus> cluster_status(Env& env, driver::Driver& driver, std::stri
     // publishes that port. A stopped node's port refuses at once.
     auto recorded = api_server(env.paths, *config);
     std::future<std::pair<std::string, std::optional<bool>>> early;
-    if (config->kubernetes_enabled && node.control_plane && loopback_port_open(apiserver_host_port(*config)))
+    // a paused cluster's API server is frozen: its port accepts and never answers, so only the node is asked
+    if (config->kubernetes_enabled && node.control_plane && !config->paused &&
+        loopback_port_open(apiserver_host_port(*config)))
       early = std::async(std::launch::async, [&recorded, name = node.name] {
         auto lease = std::async(std::launch::async, [&] { return kubelet_alive(recorded, name); });
         auto health = apiserver_health(recorded);
@@ -106,6 +110,7 @@ Result<ClusterStatus> cluster_status(Env& env, driver::Driver& driver, std::stri
       line.kubelet = line.apiserver = line.kubeconfig = "Irrelevant";
     } else if (info.state != driver::State::running) {
       line.kubelet = line.apiserver = line.kubeconfig = line.host;
+      if (!node.control_plane) line.apiserver = line.kubeconfig = "Irrelevant";
     } else {
       node.ports = info.ports; // the ports the engine publishes now
       auto server = api_server(env.paths, *config);
@@ -113,6 +118,16 @@ Result<ClusterStatus> cluster_status(Env& env, driver::Driver& driver, std::stri
       // node); without an API server only the node can tell, and it also tells whether that server is frozen
       std::string health;
       std::optional<bool> alive;
+      if (config->paused) {
+        auto parts = node_components(driver, node.name);
+        line.kubelet = parts.kubelet;
+        line.apiserver = !node.control_plane      ? "Irrelevant"
+                         : parts.apiserver_frozen ? "Paused"
+                                                  : apiserver_health(server);
+        line.kubeconfig = node.control_plane ? kubeconfig_state(*config, server.base_url) : "Irrelevant";
+        status.nodes.push_back(std::move(line));
+        continue;
+      }
       if (early.valid() && server.base_url == recorded.base_url) {
         std::tie(health, alive) = early.get();
       } else {

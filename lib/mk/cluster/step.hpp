@@ -42,14 +42,17 @@ private:
   std::vector<Action> m_actions;
 };
 
-// The state one `mk start` run works on, shared by its steps.
+// The state one `mk start` (or `mk node add|start`) run works on, shared by its steps. The cluster-wide
+// steps work on the primary node; the per-node steps on `target`, and the node fields below are the target's
+// (the run resets them before it moves on to the next node: see start.cpp).
 struct StartContext {
   Env& env;
   driver::Driver& driver;
   const StartRequest& request;
   config::ClusterConfig config{}; // the profile being created or started; steps save it as they go
-  driver::State node_state = driver::State::nonexistent; // of the primary node before this run
-  std::unique_ptr<exec::Runner> node{};                  // commands in the primary node, once it runs
+  std::size_t target = 0;         // index in config.nodes of the node the per-node steps work on
+  driver::State node_state = driver::State::nonexistent; // of the target node before this run
+  std::unique_ptr<exec::Runner> node{};                  // commands in the target node, once it runs
   Rollback rollback{};
   k8s::Version version{};                // the cluster's Kubernetes version (when it has Kubernetes)
   mirror::Plan plan{};                   // what this cluster may fetch (when it has Kubernetes)
@@ -63,11 +66,22 @@ struct StartContext {
   bool control_plane_initialized = false;
   bool confirm_control_plane = false;
   kube::NodeFilesParams node_files{}; // filled by the runtime step, used by the steps after it
-  // what the primary node held once it booted (made by wait_for_boot, whose last check reads it); the steps
+  // what the target node held once it booted (made by wait_for_boot, whose last check reads it); the steps
   // that write files keep it current, so later steps know what this run changed
   NodeSurvey survey{};
 
   config::NodeConfig& primary() { return config.nodes.front(); }
+  config::NodeConfig& target_node() { return config.nodes.at(target); }
+  const config::NodeConfig& target_node() const { return config.nodes.at(target); }
+  bool target_is_primary() const { return target == 0; }
+  // Moves the per-node steps on to node `index`, whose state before this run was `state`.
+  void retarget(std::size_t index, driver::State state) {
+    target = index;
+    node_state = state;
+    node.reset();
+    node_files = {};
+    survey = {};
+  }
   Status save() { return env.store.save(config); }
 };
 
@@ -99,6 +113,10 @@ public:
   virtual std::string title(const StartContext& context) const = 0;
   virtual Status run(StartContext& context) = 0;
 };
+
+// The steps that bring the context's target node up (defined in start.cpp): created or started, booted,
+// configured, and then the cluster (the primary) or its membership (a worker).
+std::vector<std::unique_ptr<Step>> plan_node(const StartContext& context);
 
 // Runs `steps` in order under the reporter; stops at the first failure and returns it. An exception thrown
 // inside a step becomes an error naming the step; an interrupt stops the run before the next step.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "mk/config/cluster.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -12,7 +13,11 @@ static json to_json(const NodeConfig& node) {
   json ports = json::object();
   for (auto [container, host] : node.ports)
     ports[std::to_string(container)] = host;
-  return {{"name", node.name}, {"ip", node.ip}, {"control_plane", node.control_plane}, {"ports", ports}};
+  return {{"name", node.name},
+          {"ip", node.ip},
+          {"control_plane", node.control_plane},
+          {"ports", ports},
+          {"pod_cidr", node.pod_cidr}};
 }
 
 static json to_json(const KubernetesConfig& k) {
@@ -49,7 +54,9 @@ std::string to_json_text(const ClusterConfig& c) {
                    {"kubernetes", to_json(c.kubernetes)},
                    {"keep_context", c.keep_context},
                    {"addons", c.addons},
-                   {"nodes", nodes}};
+                   {"nodes", nodes},
+                   {"highest_node_number", c.highest_node_number},
+                   {"paused", c.paused}};
   return document.dump(2) + "\n";
 }
 
@@ -82,6 +89,8 @@ Result<ClusterConfig> cluster_from_json_text(std::string_view text) {
     read(document, "kubernetes_enabled", c.kubernetes_enabled);
     read(document, "keep_context", c.keep_context);
     read(document, "addons", c.addons);
+    read(document, "highest_node_number", c.highest_node_number);
+    read(document, "paused", c.paused);
     if (auto k = document.find("kubernetes"); k != document.end() && k->is_object()) {
       read(*k, "version", c.kubernetes.version);
       read(*k, "image_repository", c.kubernetes.image_repository);
@@ -102,6 +111,7 @@ Result<ClusterConfig> cluster_from_json_text(std::string_view text) {
         read(entry, "name", node.name);
         read(entry, "ip", node.ip);
         read(entry, "control_plane", node.control_plane);
+        read(entry, "pod_cidr", node.pod_cidr);
         if (auto ports = entry.find("ports"); ports != entry.end() && ports->is_object())
           for (const auto& [container, host] : ports->items())
             node.ports[std::stoi(container)] = host.get<int>();
@@ -118,6 +128,32 @@ Result<ClusterConfig> cluster_from_json_text(std::string_view text) {
 std::string node_name(std::string_view profile, int index) {
   if (index == 0) return std::string(profile);
   return fmt::format("{}-m{:02}", profile, index + 1);
+}
+
+int node_number(std::string_view profile, std::string_view name) {
+  if (name == profile) return 1;
+  if (!name.starts_with(profile) || name.size() < profile.size() + 3) return 0;
+  auto suffix = name.substr(profile.size());
+  if (!suffix.starts_with("-m")) return 0;
+  int number = 0;
+  for (char c : suffix.substr(2)) {
+    if (c < '0' || c > '9' || number > 100000) return 0;
+    number = number * 10 + (c - '0');
+  }
+  return number >= 2 ? number : 0;
+}
+
+int next_node_number(const ClusterConfig& config) {
+  int highest = std::max(config.highest_node_number, 1);
+  for (const auto& node : config.nodes)
+    highest = std::max(highest, node_number(config.name, node.name));
+  return highest + 1;
+}
+
+const NodeConfig* find_node(const ClusterConfig& config, std::string_view name) {
+  for (const auto& node : config.nodes)
+    if (node.name == name) return &node;
+  return nullptr;
 }
 
 } // namespace mk::config

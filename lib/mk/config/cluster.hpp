@@ -18,6 +18,8 @@ struct NodeConfig {
   std::string ip;
   bool control_plane = true;
   std::map<int, int> ports; // container port -> host port
+  std::string
+      pod_cidr{}; // the node's pod CIDR (its bridge network), once known; routed to it from the others
   bool operator==(const NodeConfig&) const = default;
 };
 
@@ -65,6 +67,12 @@ struct ClusterConfig {
   bool keep_context = false;
   std::map<std::string, bool> addons;
   std::vector<NodeConfig> nodes;
+  // the highest node number this profile ever used (2 for <profile>-m02), so that a deleted node's name is
+  // not given again; 0 in profiles from before multi-node clusters (then the node names tell)
+  int highest_node_number = 0;
+  // `mk pause` froze the cluster (the nodes hold what was frozen); `mk status` then skips the frozen API
+  // server
+  bool paused = false;
   bool operator==(const ClusterConfig&) const = default;
 
   // The primary (first) node; the config always has one once the node was created.
@@ -80,5 +88,11 @@ Result<ClusterConfig> cluster_from_json_text(std::string_view text);
 
 // The name of node `index` (0-based) of `profile`: the profile name, then <profile>-m02, <profile>-m03, ...
 std::string node_name(std::string_view profile, int index);
+// The number of node `name` of `profile` (1 for the primary, 2 for <profile>-m02, ...); 0 for another name.
+int node_number(std::string_view profile, std::string_view name);
+// The number of the next node `mk node add` makes: one more than the highest ever used in the profile.
+int next_node_number(const ClusterConfig& config);
+// The node named `name`, or nullptr.
+const NodeConfig* find_node(const ClusterConfig& config, std::string_view name);
 
 } // namespace mk::config

@@ -116,6 +116,8 @@ public:
   virtual std::optional<std::filesystem::path> image_cache_file(std::string_view) const { return {}; }
   // Whether nodes share the host's kernel (containers) rather than running their own (VMs).
   virtual bool shares_host_kernel() const { return true; }
+  // Why the driver cannot make clusters of several nodes, or empty when it can.
+  virtual std::string multi_node_refusal() const { return {}; }
   // What a user should know before nodes are made with this driver (a slow accelerator), or empty.
   virtual std::string caveat() const { return {}; }
   // Removes every container, volume and network this MK_HOME created on this engine, whatever its profile

@@ -86,7 +86,8 @@ void cluster_configuration(Writer& out, const KubeadmParams& p, KubeadmApi api) 
   out.line("  certSANs: [\"127.0.0.1\", \"localhost\", \"{}\"]", p.node_ip);
   out.extra_args("  ", {{"enable-admission-plugins", k_admission_plugins}});
   out.line("controllerManager:");
-  // No node IPAM: the bridge CNI gives pods addresses from a range mk chooses, and the node IPAM controller's
+  // No node IPAM: each node's bridge CNI gives pods addresses from the node's pod CIDR, which mk chooses (see
+  // cluster/pod_network.hpp), and the node IPAM controller's
   // start waits 10 s (a wait.Poll before its first node list) ahead of every controller after it, the
   // ServiceAccount controller among them. A higher client rate: at the default 20 requests/s the controllers'
   // start (a ServiceAccount, its token and a TokenReview each, in turn) takes about 7 s on one shared client.

@@ -176,8 +176,13 @@ set -eu
 grep -q '[[:space:]]{host}$' /etc/hosts || printf '%s\t%s\n' '{ip}' '{host}' >>/etc/hosts
 # a node container has no /dev/kmsg, which the kubelet refuses to start without; its OOM watcher reads EOF instead
 [ -e /dev/kmsg ] || ln -sf /dev/null /dev/kmsg
+# pods reach the world masqueraded as this node; between pods (every node's pod CIDR) addresses stay unchanged
+masquerade="-s {cluster} ! -d {cluster} -m comment --comment mk-pod-masquerade -j MASQUERADE"
+iptables -t nat -C POSTROUTING $masquerade 2>/dev/null || iptables -t nat -A POSTROUTING $masquerade
 {guard})sh",
-                     fmt::arg("host", p.control_plane_host), fmt::arg("ip", p.node_ip),
+                     fmt::arg("host", p.control_plane_host),
+                     fmt::arg("ip", p.control_plane_ip.empty() ? p.node_ip : p.control_plane_ip),
+                     fmt::arg("cluster", p.cluster_cidr),
                      fmt::arg("guard", p.sysctl_guard ? k_sysctl_guard : ""));
 }
 
@@ -192,7 +197,7 @@ std::string bridge_cni_config(const NodeFilesParams& p) {
       "addIf": "true",
       "isDefaultGateway": true,
       "forceAddress": false,
-      "ipMasq": true,
+      "ipMasq": false,
       "hairpinMode": true,
       "ipam": {{ "type": "host-local", "subnet": "{cidr}" }}
     }},
@@ -201,6 +206,22 @@ std::string bridge_cni_config(const NodeFilesParams& p) {
 }}
 )json",
                      fmt::arg("cidr", p.pod_cidr));
+}
+
+std::string pod_routes_script(std::string_view cluster_cidr, const std::vector<PodRoute>& routes) {
+  std::string wanted;
+  for (const auto& route : routes)
+    wanted += fmt::format(" {}={}", route.cidr, route.via);
+  return fmt::format(R"sh(set -eu
+wanted="{wanted} "
+# routes into the cluster CIDR via a gateway: another node's pods; those not wanted any more go
+ip -4 route show root {cluster} | while read -r cidr via gateway rest; do
+  [ "$via" = via ] || continue
+  case "$wanted" in *" $cidr=$gateway "*) ;; *) ip route del "$cidr" via "$gateway" ;; esac
+done
+for route in $wanted; do ip route replace "${{route%=*}}" via "${{route#*=}}"; done
+)sh",
+                     fmt::arg("wanted", wanted), fmt::arg("cluster", cluster_cidr));
 }
 
 std::string systemd_stop_timeout() {

@@ -62,6 +62,8 @@ public:
   std::map<std::string, driver::State> states; // node -> state (missing: nonexistent)
   std::set<std::string> volumes;               // nodes whose data survives
   std::set<std::string> networks;
+  std::map<std::string, std::string> addresses; // node -> the IP it was created with
+  std::string refusal;                          // multi_node_refusal()
 
   std::string_view name() const override { return "fake"; }
   Status check_available() override { return m_log.record("check_available"); }
@@ -82,6 +84,7 @@ public:
   }
   Result<bool> create_node(const driver::NodeSpec& spec) override {
     MK_TRY(m_log.record("create_node " + spec.name));
+    addresses[spec.name] = spec.ip;
     bool reused = spec.reuse_data && volumes.contains(spec.name);
     volumes.insert(spec.name);
     states[spec.name] = driver::State::running;
@@ -112,7 +115,8 @@ public:
     MK_TRY(m_log.record("inspect_node " + std::string(node)));
     driver::NodeInfo info;
     if (auto it = states.find(std::string(node)); it != states.end()) info.state = it->second;
-    if (info.state == driver::State::running) info.ip = "192.168.49.2";
+    if (info.state == driver::State::running)
+      info.ip = addresses.contains(std::string(node)) ? addresses.at(std::string(node)) : "192.168.49.2";
     return info;
   }
   std::string node_logs(std::string_view, int) override { return {}; }
@@ -120,6 +124,7 @@ public:
     return std::make_unique<FakeNodeRunner>(m_log, std::string(node));
   }
   Status remove_everything_created() override { return m_log.record("remove_everything_created"); }
+  std::string multi_node_refusal() const override { return refusal; }
 
 private:
   EventLog& m_log;

@@ -86,3 +86,20 @@ TEST_CASE("the wait flag takes minikube's components, all and none", "[cluster]"
   CHECK(bad.error().code == ErrorCode::usage);
   CHECK(bad.error().message.find("\"nodes\"") != std::string::npos);
 }
+
+TEST_CASE("start flags: --nodes takes 1 to 99", "[cluster]") {
+  auto with_nodes = [](std::string value) {
+    cluster::StartFlags flags;
+    flags.nodes = std::move(value);
+    return cluster::validate_start_flags(flags, {2, 8192});
+  };
+  CHECK(with_nodes("")->nodes == 0);
+  CHECK(with_nodes("1")->nodes == 1);
+  CHECK(with_nodes("3")->nodes == 3);
+  for (const char* bad : {"0", "-1", "100", "two", "2x", " 2"}) {
+    auto result = with_nodes(bad);
+    REQUIRE_FALSE(result);
+    CHECK(result.error().code == ErrorCode::usage);
+    CHECK(result.error().message.find("--nodes") != std::string::npos);
+  }
+}

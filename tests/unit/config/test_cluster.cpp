@@ -30,8 +30,10 @@ config::ClusterConfig sample() {
   c.kubernetes.initialized = true;
   c.kubernetes.registry_mirrors = {"https://mirror.example"};
   c.addons = {{"storage-provisioner", true}, {"default-storageclass", true}};
-  c.nodes.push_back({"dev", "192.168.58.2", true, {{22, 32770}, {8443, 32771}}});
-  c.nodes.push_back({"dev-m02", "192.168.58.3", false, {}});
+  c.nodes.push_back({"dev", "192.168.58.2", true, {{22, 32770}, {8443, 32771}}, "10.244.0.0/24"});
+  c.nodes.push_back({"dev-m02", "192.168.58.3", false, {}, "10.244.1.0/24"});
+  c.highest_node_number = 3;
+  c.paused = true;
   return c;
 }
 } // namespace
@@ -56,6 +58,30 @@ TEST_CASE("node names follow minikube's scheme", "[config]") {
   CHECK(config::node_name("mk", 0) == "mk");
   CHECK(config::node_name("mk", 1) == "mk-m02");
   CHECK(config::node_name("dev", 9) == "dev-m10");
+}
+
+TEST_CASE("node numbers come from the names, and a new node never takes a number used before", "[config]") {
+  CHECK(config::node_number("mk", "mk") == 1);
+  CHECK(config::node_number("mk", "mk-m02") == 2);
+  CHECK(config::node_number("mk", "mk-m10") == 10);
+  CHECK(config::node_number("mk", "mk-m1x") == 0);
+  CHECK(config::node_number("mk", "other") == 0);
+  CHECK(config::node_number("mk", "mk-m") == 0);
+  config::ClusterConfig c;
+  c.name = "mk";
+  c.nodes.push_back({"mk", "", true, {}, {}});
+  CHECK(config::next_node_number(c) == 2);
+  c.nodes.push_back({"mk-m02", "", false, {}, {}});
+  CHECK(config::next_node_number(c) == 3);
+  // mk-m03 existed and was deleted: the profile remembers the number
+  c.highest_node_number = 3;
+  CHECK(config::next_node_number(c) == 4);
+  // a profile from before the field: the names tell
+  c.highest_node_number = 0;
+  c.nodes.push_back({"mk-m05", "", false, {}, {}});
+  CHECK(config::next_node_number(c) == 6);
+  CHECK(config::find_node(c, "mk-m05") != nullptr);
+  CHECK(config::find_node(c, "mk-m04") == nullptr);
 }
 
 TEST_CASE("the profile store saves atomically with mode 0600 and lists profiles", "[config]") {

@@ -90,3 +90,57 @@ TEST_CASE("a plain-HTTP registry on the host's loopback is reached at the VM's g
   CHECK(vm.find("[host.\"http://10.0.2.2:5055\"]") != std::string::npos);
   CHECK(vm.find("127.0.0.1:5055 is reached over plain HTTP, at 10.0.2.2:5055") != std::string::npos);
 }
+
+TEST_CASE(
+    "a node's bridge network uses its own pod CIDR without NAT; leaving the cluster CIDR is masqueraded",
+    "[kube]") {
+  auto p = params({1, 20, 2});
+  p.node_name = "mk-m02";
+  p.node_ip = "192.168.49.3";
+  p.control_plane_host = "control-plane.mk.internal";
+  p.control_plane_ip = "192.168.49.2";
+  p.pod_cidr = "10.244.1.0/24";
+  p.cluster_cidr = "10.244.0.0/16";
+  auto conflist = nlohmann::json::parse(kube::bridge_cni_config(p));
+  auto bridge = conflist["plugins"][0];
+  CHECK(bridge["ipMasq"] == false);
+  CHECK(bridge["ipam"]["subnet"] == "10.244.1.0/24");
+  auto prep = kube::kubelet_prep_script(p);
+  // a worker resolves the control plane's name to the primary's address
+  CHECK(prep.find("printf '%s\\t%s\\n' '192.168.49.2' 'control-plane.mk.internal'") != std::string::npos);
+  CHECK(prep.find("masquerade=\"-s 10.244.0.0/16 ! -d 10.244.0.0/16 ") != std::string::npos);
+  CHECK(prep.find("iptables -t nat -C POSTROUTING $masquerade 2>/dev/null || iptables -t nat -A POSTROUTING "
+                  "$masquerade") != std::string::npos);
+  // the primary: its own address
+  p.control_plane_ip.clear();
+  CHECK(kube::kubelet_prep_script(p).find("'192.168.49.3' 'control-plane.mk.internal'") != std::string::npos);
+}
+
+TEST_CASE("the pod routes script replaces the wanted routes and deletes stale ones via a gateway", "[kube]") {
+  auto script = kube::pod_routes_script(
+      "10.244.0.0/16", {{"10.244.1.0/24", "192.168.49.3"}, {"10.244.2.0/24", "192.168.49.4"}});
+  CHECK(script.find("wanted=\" 10.244.1.0/24=192.168.49.3 10.244.2.0/24=192.168.49.4 \"") !=
+        std::string::npos);
+  CHECK(script.find("ip -4 route show root 10.244.0.0/16 |") != std::string::npos);
+  CHECK(script.find("ip route replace \"${route%=*}\" via \"${route#*=}\"") != std::string::npos);
+  // the routes really end up as wanted: run it with `ip` faked by a function that records its arguments
+  auto fake = std::string(R"sh(ip() {
+  if [ "$1 $2 $3" = "-4 route show" ]; then
+    printf '10.244.0.0/24 dev bridge proto kernel scope link src 10.244.0.1\n10.244.1.0/24 via 192.168.49.3 dev eth0\n10.244.7.0/24 via 192.168.49.9 dev eth0\n'
+  else echo "ip $*" >>"$log"; fi
+}
+)sh");
+  auto log = std::filesystem::temp_directory_path() / ("mk-routes-" + std::to_string(std::random_device{}()));
+  core::Log quiet{0};
+  exec::LocalRunner host{quiet};
+  auto result =
+      host.run({{"sh", "-c", fake + script}, {}, {}, std::chrono::seconds(10), {{"log", log.string()}}});
+  REQUIRE(result);
+  CHECK(result->exit_code == 0);
+  std::ifstream in(log);
+  std::string recorded((std::istreambuf_iterator<char>(in)), {});
+  std::filesystem::remove(log);
+  CHECK(recorded == "ip route del 10.244.7.0/24 via 192.168.49.9\n"
+                    "ip route replace 10.244.1.0/24 via 192.168.49.3\n"
+                    "ip route replace 10.244.2.0/24 via 192.168.49.4\n");
+}

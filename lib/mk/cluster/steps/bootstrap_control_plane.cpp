@@ -18,17 +18,6 @@ Status mark_control_plane_completed(StartContext& context) {
 using namespace std::chrono_literals;
 
 namespace {
-// Preflight checks that cannot pass in a container (minikube's list), and ImagePull: mk pulls the images
-// itself and reports a missing one by name (a missing CoreDNS image must not stop the control plane).
-constexpr const char* k_ignored_preflight_errors =
-    "DirAvailable--etc-kubernetes-manifests,DirAvailable--var-lib-minikube,DirAvailable--var-lib-minikube-"
-    "etcd,"
-    "FileAvailable--etc-kubernetes-manifests-kube-scheduler.yaml,FileAvailable--etc-kubernetes-manifests-"
-    "kube-apiserver.yaml,"
-    "FileAvailable--etc-kubernetes-manifests-kube-controller-manager.yaml,FileAvailable--etc-kubernetes-"
-    "manifests-etcd.yaml,"
-    "Port-10250,Swap,NumCPU,Mem,SystemVerification,FileContent--proc-sys-net-bridge-bridge-nf-call-iptables,"
-    "ImagePull";
 
 // `kubeadm <args> --config <kubeadm config>` with the cluster's binaries first on PATH.
 exec::Command kubeadm(const StartContext& context, std::vector<std::string> args,

@@ -48,14 +48,21 @@ public:
                                  : MK_TRY(probe(node));
     auto& params = context.node_files;
     params.version = context.version;
-    params.node_name = config.nodes.front().name;
-    params.node_ip = config.nodes.front().ip;
+    const auto& target = context.target_node();
+    params.node_name = target.name;
+    params.node_ip = target.ip;
     params.control_plane_host = k_control_plane_host;
+    params.control_plane_ip = config.nodes.front().ip;
     params.sandbox_image = context.plan.control_plane.pause;
     // cgroup v1 (what the entrypoint makes writable) works with cgroupfs; v2 hosts need systemd's delegation
     params.cgroup_driver = facts.cgroup_v2 ? "systemd" : "cgroupfs";
     params.restrict_oom_score_adj = !facts.negative_oom_score;
-    params.pod_cidr = config.kubernetes.pod_cidr;
+    // recorded when the node was made (a profile from before: the node's number tells)
+    params.pod_cidr = target.pod_cidr;
+    if (params.pod_cidr.empty())
+      params.pod_cidr = MK_TRY(node_pod_cidr(config.kubernetes.pod_cidr,
+                                             std::max(1, config::node_number(config.name, target.name))));
+    params.cluster_cidr = config.kubernetes.pod_cidr;
     params.sysctl_guard = context.driver.shares_host_kernel();
     // registries and mirrors on the host's loopback, as the node reaches them (a VM through its gateway)
     auto alias = context.driver.host_loopback_alias();

@@ -17,24 +17,33 @@ std::vector<int> published_ports(int apiserver_port) {
 }
 
 namespace {
+// The node's number: 1 for the primary, 2 for <profile>-m02, ...
+int number_of(const config::ClusterConfig& config, const config::NodeConfig& node) {
+  return std::max(1, config::node_number(config.name, node.name));
+}
+
 class CreateNode final : public Step {
 public:
   std::string title(const StartContext& context) const override {
     const auto& c = context.config;
     auto cpus = c.cpus > 0 ? std::to_string(c.cpus) : "no limit";
     auto memory = c.memory_mb > 0 ? fmt::format("{}MB", c.memory_mb) : "no limit";
-    return fmt::format("Creating node {} (CPUs={}, Memory={})", c.nodes.front().name, cpus, memory);
+    return fmt::format("Creating node {} (CPUs={}, Memory={})", context.target_node().name, cpus, memory);
   }
 
   Status run(StartContext& context) override {
     auto& config = context.config;
-    auto& node = context.primary();
-    if (!config.static_ip.empty()) {
+    auto& node = context.target_node();
+    if (!config.static_ip.empty() && context.target_is_primary()) {
       node.ip = config.static_ip;
     } else {
+      // node k (1 for the primary, 2 for <profile>-m02) gets gateway + k, as minikube does: .2, .3, ...
       auto subnet = MK_TRY(net::parse_cidr(config.subnet));
-      node.ip = subnet.first_host().plus(1).to_string(); // .2 for the first node, as minikube does
+      int number = number_of(config, node);
+      node.ip = subnet.first_host().plus(number).to_string();
     }
+    if (config.kubernetes_enabled && node.pod_cidr.empty())
+      node.pod_cidr = MK_TRY(node_pod_cidr(config.kubernetes.pod_cidr, number_of(config, node)));
     MK_TRY(context.save());
     driver::NodeSpec spec{config.name,
                           node.name,

@@ -135,17 +135,22 @@ public:
     kubeadm.service_cidr = config.kubernetes.service_cidr;
     kubeadm.dns_domain = config.kubernetes.dns_domain;
 
+    // a worker gets its kubelet configuration from `kubeadm join`; that configuration names the CA where the
+    // primary keeps it, so the worker gets that one file
+    bool primary = context.target_is_primary();
     auto files = certificate_files(context);
+    if (!primary) std::erase_if(files, [](const NodeFile& f) { return !f.path.ends_with("/ca.crt"); });
     files.insert(
         files.end(),
         {
             {"/lib/systemd/system/kubelet.service", kube::kubelet_unit(params), 0644},
             {"/etc/systemd/system/kubelet.service.d/10-kubeadm.conf", kube::kubelet_dropin(params), 0644},
             {kube::k_kubelet_prep, kube::kubelet_prep_script(params), 0755},
-            {"/etc/cni/net.d/1-k8s.conflist", kube::bridge_cni_config(params), 0644},
             {"/etc/systemd/system.conf.d/10-mk-stop.conf", kube::systemd_stop_timeout(), 0644},
-            {kube::k_kubeadm_config, kube::render_kubeadm_config(kubeadm), 0640},
         });
+    if (!params.pod_cidr.empty())
+      files.push_back({kube::k_cni_config, kube::bridge_cni_config(params), 0644});
+    if (primary) files.push_back({kube::k_kubeadm_config, kube::render_kubeadm_config(kubeadm), 0640});
     bool docker_probe = kube::kubelet_probes_docker(context.version);
     if (docker_probe)
       files.insert(
@@ -180,7 +185,8 @@ public:
       else if (!survey.unit_active(socket))
         script += fmt::format("systemctl start {}\n", socket);
     }
-    if (!context.control_plane_initialized) script += fmt::format("{}\n", kube::k_kubelet_prep);
+    bool bootstrapped = primary ? context.control_plane_initialized : worker_joined(context.survey);
+    if (!bootstrapped) script += fmt::format("{}\n", kube::k_kubelet_prep);
     if (!script.empty())
       MK_TRY(exec::run_checked(node, {{"sh", "-c", "set -e\n" + script}, {}, {}, 90s, {}},
                                ErrorCode::node_failed));

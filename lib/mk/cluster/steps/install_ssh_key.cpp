@@ -13,7 +13,7 @@ class InstallSshKey final : public Step {
 public:
   std::string title(const StartContext&) const override { return "Setting up SSH access"; }
   Status run(StartContext& context) override {
-    auto& node = context.primary();
+    auto& node = context.target_node();
     auto key = context.env.paths.machine_dir(node.name) / "id_rsa";
     auto public_key = MK_TRY(ssh::ensure_key_pair(key, fmt::format("mk@{}", node.name)));
     auto content = public_key + "\n";

@@ -29,15 +29,31 @@ Result<std::set<std::string>> images_in_node(exec::Runner& node) {
 // (imported, no network), else pulled by the node's containerd through the configured registry hosts.
 class PullImages final : public Step {
 public:
-  std::string title(const StartContext&) const override { return "Loading control-plane images"; }
+  std::string title(const StartContext& context) const override {
+    return context.target_is_primary()
+               ? "Loading control-plane images"
+               : fmt::format("Loading images into node {}", context.target_node().name);
+  }
 
   Status run(StartContext& context) override {
     auto& node = *context.node;
-    const auto& wanted = context.plan.images;
+    // a worker runs no control plane: the sandbox (pause) and kube-proxy images are all it needs
+    auto wanted = context.plan.images;
+    auto upstream = k8s::image_list(k8s::control_plane_images(context.version, ""));
+    if (!context.target_is_primary()) {
+      std::vector<std::string> kept, kept_upstream;
+      const auto& own = context.plan.control_plane;
+      for (size_t i = 0; i < wanted.size(); ++i)
+        if (wanted[i] == own.pause || wanted[i] == own.proxy) {
+          kept.push_back(wanted[i]);
+          kept_upstream.push_back(i < upstream.size() ? upstream[i] : std::string());
+        }
+      wanted = std::move(kept);
+      upstream = std::move(kept_upstream);
+    }
     // the survey's list is current unless containerd was restarted since (its images stay)
     auto present = context.survey.images ? *context.survey.images : MK_TRY(images_in_node(node));
     // a preload holds the images under their upstream names: give them the names this cluster uses
-    auto upstream = k8s::image_list(k8s::control_plane_images(context.version, ""));
     exec::Command tags{
         {"sh", "-c", "while [ $# -gt 1 ]; do ctr -n k8s.io images tag \"$1\" \"$2\" || exit; shift 2; done",
          "mk-tag"},
@@ -46,7 +62,7 @@ public:
         60s,
         {}};
     for (size_t i = 0; i < wanted.size() && i < upstream.size(); ++i) {
-      if (present.contains(wanted[i]) || !present.contains(upstream[i])) continue;
+      if (present.contains(wanted[i]) || upstream[i].empty() || !present.contains(upstream[i])) continue;
       tags.argv.insert(tags.argv.end(), {upstream[i], wanted[i]});
       present.insert(wanted[i]);
     }
@@ -62,7 +78,7 @@ public:
     std::mutex mutex;
     std::vector<std::pair<std::string, exec::RunResult>> failures;
     auto worker = [&] {
-      auto runner = context.driver.node_runner(context.primary().name);
+      auto runner = context.driver.node_runner(context.target_node().name);
       for (size_t i = next++; i < missing.size(); i = next++) {
         const auto& image = missing[i];
         auto archive = cached_image_archive(context.env.paths, image);

@@ -9,10 +9,10 @@ namespace {
 class StartNode final : public Step {
 public:
   std::string title(const StartContext& context) const override {
-    return fmt::format("Starting node {}", context.config.nodes.front().name);
+    return fmt::format("Starting node {}", context.target_node().name);
   }
   // A failed restart never removes the existing node: nothing is pushed to the rollback.
-  Status run(StartContext& context) override { return context.driver.start_node(context.primary().name); }
+  Status run(StartContext& context) override { return context.driver.start_node(context.target_node().name); }
 };
 } // namespace
 

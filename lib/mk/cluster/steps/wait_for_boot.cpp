@@ -21,13 +21,13 @@ SurveyRequest survey_request(const StartContext& context) {
   SurveyRequest request;
   request.roots = {k_authorized_keys};
   if (!context.config.kubernetes_enabled) return request;
-  request.roots.insert(request.roots.end(),
-                       {"/etc/containerd", "/etc/crictl.yaml", kube::k_certs_dir,
-                        "/lib/systemd/system/kubelet.service", "/etc/systemd/system/kubelet.service.d",
-                        kube::k_kubelet_prep, "/etc/cni/net.d", "/etc/systemd/system.conf.d",
-                        "/etc/systemd/system/mk-docker-info.socket",
-                        "/etc/systemd/system/mk-docker-info@.service", kube::k_docker_info_script,
-                        kube::k_kubeadm_config, kube::k_addons_dir, kube::k_admin_kubeconfig});
+  request.roots.insert(
+      request.roots.end(),
+      {"/etc/containerd", "/etc/crictl.yaml", kube::k_certs_dir, "/lib/systemd/system/kubelet.service",
+       "/etc/systemd/system/kubelet.service.d", kube::k_kubelet_prep, "/etc/cni/net.d",
+       "/etc/systemd/system.conf.d", "/etc/systemd/system/mk-docker-info.socket",
+       "/etc/systemd/system/mk-docker-info@.service", kube::k_docker_info_script, kube::k_kubeadm_config,
+       kube::k_addons_dir, kube::k_admin_kubeconfig, kube::k_kubelet_kubeconfig});
   request.units = {"containerd", "kubelet", "mk-docker-info.socket"};
   request.contents = {binaries_stamp(context.version)};
   request.images = true;
@@ -37,11 +37,11 @@ SurveyRequest survey_request(const StartContext& context) {
 class WaitForBoot final : public Step {
 public:
   std::string title(const StartContext& context) const override {
-    return fmt::format("Waiting for node {} to boot", context.config.nodes.front().name);
+    return fmt::format("Waiting for node {} to boot", context.target_node().name);
   }
 
   Status run(StartContext& context) override {
-    auto& node = context.primary();
+    auto& node = context.target_node();
     auto runner = context.driver.node_runner(node.name);
     auto deadline = std::chrono::steady_clock::now() + k_boot_timeout;
     auto request = survey_request(context);

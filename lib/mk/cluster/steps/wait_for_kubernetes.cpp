@@ -99,17 +99,20 @@ class WaitForNodeReady final : public Step {
 public:
   std::string title(const StartContext& context) const override {
     const auto& wait = context.request.wait;
-    const auto& node = context.config.nodes.front().name;
-    if (wait.node_ready) return fmt::format("Waiting for node {} to be Ready", node);
+    const auto& node = context.target_node().name;
+    if (wait.node_ready || !context.target_is_primary())
+      return fmt::format("Waiting for node {} to be Ready", node);
     if (wait.default_sa) return "Waiting for the default ServiceAccount";
     return "Waiting for the system pods";
   }
 
   Status run(StartContext& context) override {
-    const auto& wait = context.request.wait;
+    // a worker: only its own readiness
+    auto wait = context.request.wait;
+    if (!context.target_is_primary()) wait = {true, false, false};
     auto server = api_server(context.env.paths, context.config);
     auto deadline = std::chrono::steady_clock::now() + k_timeout;
-    const auto& node = context.config.nodes.front().name;
+    const auto& node = context.target_node().name;
     std::string last;
     while (true) {
       if (core::interrupted()) return fail(ErrorCode::interrupted, "interrupted");
