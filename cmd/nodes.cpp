@@ -41,7 +41,8 @@ Result<int> run_node_delete(App& app) {
 
 Result<int> run_node_stop(App& app) {
   auto* driver = MK_TRY(profile_driver(app));
-  bool stopped = MK_TRY(cluster::stop_node(app.env(), *driver, app.invocation().profile, app.invocation().node));
+  bool stopped =
+      MK_TRY(cluster::stop_node(app.env(), *driver, app.invocation().profile, app.invocation().node));
   fmt::print("Node {} {}.\n", app.invocation().node, stopped ? "stopped" : "was not running");
   return 0;
 }
@@ -60,7 +61,8 @@ Result<int> run_pause(App& app) {
   auto* driver = MK_TRY(profile_driver(app));
   std::vector<std::string> namespaces;
   if (!in.all_namespaces)
-    namespaces = in.namespaces.empty() ? cluster::default_pause_namespaces() : core::split(in.namespaces, ',', true);
+    namespaces =
+        in.namespaces.empty() ? cluster::default_pause_namespaces() : core::split(in.namespaces, ',', true);
   auto paused = MK_TRY(cluster::pause(app.env(), *driver, in.profile, namespaces));
   fmt::print("Paused {} container{} in {}.\n", paused, paused == 1 ? "" : "s",
              in.all_namespaces ? "every namespace" : fmt::format("{}", fmt::join(namespaces, ", ")));

@@ -27,7 +27,10 @@ Result<int> run_start(App& app) {
   ui.info(fmt::format("mk {} on the {} driver, profile \"{}\"", "start", driver->name(), request.profile));
   MK_TRY(cluster::start(app.env(), *driver, request));
   auto config = MK_TRY(app.env().store.load(request.profile));
-  if (config && !config->kubernetes_enabled)
+  if (config && !config->kubernetes_enabled && config->nodes.size() > 1)
+    fmt::print("Done! {} nodes of {} are running without Kubernetes; log in with: mk ssh -p {} [-n NODE]\n",
+               config->nodes.size(), request.profile, request.profile);
+  else if (config && !config->kubernetes_enabled)
     fmt::print("Done! Node {} is running without Kubernetes; log in with: mk ssh -p {}\n", request.profile,
                request.profile);
   else if (config)

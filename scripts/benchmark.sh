@@ -9,6 +9,8 @@
 #   - the restart of a stopped cluster and its floor, a bare `docker start` of the node until /healthz answers
 #     (three pairs);
 #   - `mk status` latency (median of 15 runs) running, stopped and missing;
+#   - a multi-node cluster (docker): `mk start --nodes=2` to both Ready, `mk node add` to Ready, pause and unpause
+#     (to a healthy API server) and `mk status` while paused (median of 15);
 #   - with podman installed, a node and a warm start on podman, and their restarts;
 #   - with qemu installed and MK_TEST_VM_IMAGE set: a VM node (the accelerator, boot to ssh, stop, restart, status)
 #     and a Kubernetes start on it to Node Ready, with its restart.
@@ -22,7 +24,7 @@ bench_root=$(mktemp -d /tmp/mk-bench.XXXXXX)
 export MK_HOME=$bench_root/home KUBECONFIG=$bench_root/kubeconfig
 cold_home=$bench_root/cold-home
 cleanup() {
-  for p in bench-node bench-preload bench-plain bench-pnode bench-podman bench-vm bench-vmk; do
+  for p in bench-node bench-preload bench-plain bench-multi bench-pnode bench-podman bench-vm bench-vmk; do
     "$mk" delete -p $p >/dev/null 2>&1 || true
   done
   MK_HOME=$cold_home "$mk" delete -p bench-cold >/dev/null 2>&1 || true
@@ -155,6 +157,24 @@ milestones "$bench_root/restart.log"
 ratio_median=$(median "${ratios[@]}")
 "$mk" delete -p bench-plain >/dev/null
 
+echo "multi-node (docker, the preload cached):"
+bench_start bench-multi "start --nodes=2 to both Nodes Ready" "${release[@]}" --preload-mirror="$MK_TEST_PRELOAD_MIRROR" --nodes=2
+multi_start=$BENCH_MS
+start=$(now_ms); "$mk" node add -p bench-multi >"$bench_root/node-add.log" 2>&1 || { cat "$bench_root/node-add.log"; exit 1; }
+node_add=$(($(now_ms) - start))
+echo "  node add to Ready: $node_add ms"
+milestones "$bench_root/node-add.log"
+pauses=() unpauses=()
+for _ in 1 2 3; do
+  start=$(now_ms); "$mk" pause -p bench-multi >/dev/null; pauses+=($(($(now_ms) - start)))
+  status_paused=$(median_ms "$mk" status -p bench-multi)
+  start=$(now_ms); "$mk" unpause -p bench-multi >/dev/null; unpauses+=($(($(now_ms) - start)))
+done
+pause_ms=$(median "${pauses[@]}") unpause_ms=$(median "${unpauses[@]}")
+echo "  pause (3 nodes): median $pause_ms ms of ${pauses[*]}; mk status while paused: $status_paused ms median"
+echo "  unpause to a healthy API server: median $unpause_ms ms of ${unpauses[*]}"
+"$mk" delete -p bench-multi >/dev/null
+
 if command -v podman >/dev/null; then
   echo "podman (the node image loaded from docker when podman lacks it; not counted below):"
   podman image exists "localhost/$MK_TEST_BASE_IMAGE" || loaded_into_podman=1
@@ -189,6 +209,15 @@ printf '  %-44s %-14s %-40s %-22s %s\n' "mk status, stopped / missing" "19 / 5 m
 printf '  %-44s %-14s %-40s %-22s %s\n' "cold mk start, empty cache, local mirror" "-" \
   "$(seconds "$cold") s (median of 3; warm + curl: $(seconds $((warm_median + curl_ms))) s)" "<= warm + curl" \
   "$(verdict "$cold" $((warm_median + curl_ms)))"
+
+echo
+echo "issue 11 goals"
+printf '  %-44s %-40s %-22s %s\n' measure now goal ""
+printf '  %-44s %-40s %-22s %s\n' "mk node add -> Node Ready" "$(seconds "$node_add") s" "<= 20 s" "$(verdict "$node_add" 20000)"
+printf '  %-44s %-40s %-22s %s\n' "unpause -> healthy API server" "$(seconds "$unpause_ms") s (median of 3)" "<= 2 s" \
+  "$(verdict "$unpause_ms" 2000)"
+printf '  %-44s %-40s %-22s %s\n' "mk start --nodes=2 -> both Ready" "$(seconds "$multi_start") s" "-" ""
+printf '  %-44s %-40s %-22s %s\n' "mk status while paused (median of 15)" "$status_paused ms" "fast (minikube 16 s)" ""
 
 # the qemu driver (issue 10): a VM node, with the accelerator mk chose; set MK_BENCH_QEMU=0 to leave it out (under
 # TCG the Kubernetes start alone takes minutes)

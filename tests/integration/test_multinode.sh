@@ -42,20 +42,22 @@ YAML
 }
 # an HTTP server whose /cgi-bin/ip answers the client's address as it sees it
 server_command="mkdir -p /www/cgi-bin && printf '#!/bin/sh\\\\necho Content-Type: text/plain\\\\necho\\\\necho \$REMOTE_ADDR\\\\n' >/www/cgi-bin/ip && chmod +x /www/cgi-bin/ip && exec httpd -f -p 8080 -h /www"
-# wait_pods_since EPOCH POD...: each pod became Ready at EPOCH or later (after a node restart a pod first shows its
-# old Ready status, then gets a new sandbox and address)
+# wait_pods_since EPOCH POD...: each pod's container (re)started at EPOCH or later, runs, is Ready and has an
+# address (after a node restart a pod first shows its old status, then gets a new sandbox and address)
 wait_pods_since() {
-  local since=$1 pod status changed
+  local since=$1 pod ready started ip
   shift
   for pod in "$@"; do
     for _ in $(seq 240); do
-      status=$(kubectl get pod "$pod" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}')
-      changed=$(kubectl get pod "$pod" -o jsonpath='{.status.conditions[?(@.type=="Ready")].lastTransitionTime}')
-      [ "$status" = True ] && [ -n "$changed" ] && [ "$(date -d "$changed" +%s)" -ge "$since" ] && continue 2
+      ready=$(kubectl get pod "$pod" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}')
+      started=$(kubectl get pod "$pod" -o jsonpath='{.status.containerStatuses[0].state.running.startedAt}')
+      ip=$(pod_ip "$pod")
+      [ "$ready" = True ] && [ -n "$ip" ] && [ -n "$started" ] && [ "$(date -d "$started" +%s)" -ge "$since" ] &&
+        continue 2
       sleep 0.5
     done
     kubectl get pods -o wide
-    fail "pod $pod did not become Ready again since $(date -d @"$since")"
+    fail "pod $pod did not run again since $(date -d @"$since")"
   done
 }
 wait_pods() { kubectl wait --for=condition=Ready "${@/#/pod/}" --timeout=120s >/dev/null || { kubectl get pods -o wide; fail "pods $* not Ready"; }; }
@@ -66,7 +68,12 @@ fetch() { kubectl exec "$1" -- timeout 10 wget -q -O - "$2"; }
 check_traffic() {
   local server_ip client_ip seen
   server_ip=$(pod_ip "$2"); client_ip=$(pod_ip "$1")
-  kubectl exec "$1" -- ping -c 2 -W 3 "$server_ip" >/dev/null || fail "pod $1 cannot ping pod $2 ($server_ip)"
+  # a sandbox made a moment ago may take a second to be wired up: three tries
+  for try in 1 2 3; do
+    kubectl exec "$1" -- ping -c 2 -W 3 "$server_ip" >/dev/null && break
+    [ $try = 3 ] && fail "pod $1 cannot ping pod $2 ($server_ip)"
+    sleep 2
+  done
   seen=$(fetch "$1" "http://$server_ip:8080/cgi-bin/ip") || fail "pod $1 gets no HTTP answer from pod $2 ($server_ip)"
   assert_contains "$seen" "$client_ip" "pod $2 must see pod $1's own address (no NAT inside the cluster)"
 }
@@ -78,6 +85,7 @@ echo "$start_out"
 [ "$start_rc" = 0 ] || fail "start --nodes=2 failed ($start_rc): $start_err"
 echo "start --nodes=2 took $(($(date +%s) - t0)) s"
 assert_contains "$start_out" "Joining node $p-m02 to the cluster (kubeadm join)"
+assert_contains "$start_out" "Node $p-m02 was created, booted and configured beside the control plane"
 wait_ready_since $p "$t0"
 wait_ready_since $p-m02 "$t0"
 nodes=$(mk node list -p $p)
@@ -158,6 +166,7 @@ t0=$(date +%s)
 run_mk start start -p $p "${start_flags[@]}"
 [ "$start_rc" = 0 ] || fail "restart failed ($start_rc): $start_err $start_out"
 echo "restart took $(($(date +%s) - t0)) s"
+assert_contains "$start_out" "Node $p-m02 was started, booted and configured beside the other workers"
 wait_ready_since $p "$t0"
 wait_ready_since $p-m02 "$t0"
 wait_pods_since "$t0" server client

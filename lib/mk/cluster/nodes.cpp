@@ -45,13 +45,19 @@ StartRequest request_for(const config::ClusterConfig& config) {
   return request;
 }
 
-Status require_running_primary(driver::Driver& driver, const config::ClusterConfig& config) {
+// A paused cluster's frozen processes cannot end or be drained: node commands wait for the unpause.
+Status refuse_paused(const config::ClusterConfig& config) {
   if (config.paused)
     return fail(Error{ErrorCode::conflict,
                       fmt::format("cluster {} is paused", config.name),
                       {},
                       {},
                       fmt::format("unpause it first: mk unpause -p {}", config.name)});
+  return {};
+}
+
+Status require_running_primary(driver::Driver& driver, const config::ClusterConfig& config) {
+  MK_TRY(refuse_paused(config));
   auto state = MK_TRY(driver.inspect_node(config.primary()->name)).state;
   if (state != driver::State::running)
     return fail(Error{ErrorCode::node_failed,
@@ -63,7 +69,8 @@ Status require_running_primary(driver::Driver& driver, const config::ClusterConf
   return {};
 }
 
-// Runs `steps` for the context's target under a rollback of what they create; an interrupt is reported as one.
+// Runs `steps` for the context's target under a rollback of what they create; an interrupt is reported as
+// one.
 Status run_guarded(StartContext& context, const std::vector<std::unique_ptr<Step>>& steps) {
   RollbackGuard guard(context.rollback, context.env.ui);
   Status result;
@@ -143,6 +150,7 @@ Status delete_node(Env& env, driver::Driver& driver, std::string_view profile, s
   auto lock = MK_TRY(lock_profile(env, profile));
   auto config = MK_TRY(load_profile(env, profile));
   auto node = MK_TRY(node_named(config, name));
+  MK_TRY(refuse_paused(config));
   if (node.name == config.primary()->name)
     return fail(Error{ErrorCode::usage,
                       fmt::format("node {} is the control plane of cluster {}", node.name, profile),
@@ -162,20 +170,24 @@ Status delete_node(Env& env, driver::Driver& driver, std::string_view profile, s
       auto drained = titled(env, fmt::format("Draining node {}", node.name), [&] {
         return in_primary(driver, config, version,
                           {"drain", node.name, "--ignore-daemonsets", "--delete-emptydir-data", "--force",
-                           "--grace-period=5", "--timeout=90s"},
+                           "--grace-period=2", "--timeout=90s"},
                           120s);
       });
       if (!drained) env.ui.warning(fmt::format("drain of node {}: {}", node.name, drained.error().summary()));
     }
     if (state == driver::State::running) {
-      auto reset = titled(env, fmt::format("Resetting Kubernetes in node {} (kubeadm reset)", node.name), [&]() -> Status {
-        auto runner = driver.node_runner(node.name);
-        auto path = kube::binaries_dir(version) + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-        MK_TRY(exec::run_checked(*runner, {{"env", "PATH=" + path, "kubeadm", "reset", "-f"}, {}, {}, 120s, {}},
-                                 ErrorCode::kubernetes_failed));
-        return {};
-      });
-      if (!reset) env.ui.warning(fmt::format("kubeadm reset in node {}: {}", node.name, reset.error().summary()));
+      auto reset = titled(
+          env, fmt::format("Resetting Kubernetes in node {} (kubeadm reset)", node.name), [&]() -> Status {
+            auto runner = driver.node_runner(node.name);
+            auto path =
+                kube::binaries_dir(version) + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+            MK_TRY(exec::run_checked(*runner,
+                                     {{"env", "PATH=" + path, "kubeadm", "reset", "-f"}, {}, {}, 120s, {}},
+                                     ErrorCode::kubernetes_failed));
+            return {};
+          });
+      if (!reset)
+        env.ui.warning(fmt::format("kubeadm reset in node {}: {}", node.name, reset.error().summary()));
     }
     if (api) {
       auto deleted = titled(env, fmt::format("Deleting the Node object {}", node.name), [&] {
@@ -204,13 +216,15 @@ Result<bool> stop_node(Env& env, driver::Driver& driver, std::string_view profil
   auto lock = MK_TRY(lock_profile(env, profile));
   auto config = MK_TRY(load_profile(env, profile));
   auto node = MK_TRY(node_named(config, name));
+  MK_TRY(refuse_paused(config));
   auto state = MK_TRY(driver.inspect_node(node.name)).state;
   if (state != driver::State::running && state != driver::State::paused) return false;
   if (node.name == config.primary()->name && config.kubernetes_enabled)
     env.ui.info(fmt::format("Node {} runs the cluster's control plane: stopping it stops the API server; the "
                             "workers keep running without it",
                             node.name));
-  MK_TRY(titled(env, fmt::format("Stopping node {}", node.name), [&] { return driver.stop_node(node.name); }));
+  MK_TRY(
+      titled(env, fmt::format("Stopping node {}", node.name), [&] { return driver.stop_node(node.name); }));
   return true;
 }
 

@@ -73,7 +73,8 @@ Result<config::ClusterConfig> load_kubernetes_profile(Env& env, std::string_view
   auto config = MK_TRY(env.store.load(profile));
   if (!config) return fail(profile_not_found(profile));
   if (!config->kubernetes_enabled)
-    return fail(ErrorCode::usage, fmt::format("cluster {} runs without Kubernetes: nothing to pause", profile));
+    return fail(ErrorCode::usage,
+                fmt::format("cluster {} runs without Kubernetes: nothing to pause", profile));
   return std::move(*config);
 }
 

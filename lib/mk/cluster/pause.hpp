@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-// `mk pause` / `mk unpause`, as minikube: in every node the kubelet is stopped and the running containers of the
-// chosen namespaces are frozen with the runtime's pause (the cgroup freezer); what was frozen is recorded in the
-// node (k_paused_record), and the profile says the cluster is paused (so `mk status` does not wait for a frozen
-// API server). The same commands work on every driver: they run in the node.
+// `mk pause` / `mk unpause`, as minikube: in every node the kubelet is stopped and the running containers of
+// the chosen namespaces are frozen with the runtime's pause (the cgroup freezer); what was frozen is recorded
+// in the node (k_paused_record), and the profile says the cluster is paused (so `mk status` does not wait for
+// a frozen API server). The same commands work on every driver: they run in the node.
 namespace mk::cluster {
 
 inline constexpr const char* k_paused_record = "/var/lib/mk/paused"; // one container ID per line
@@ -19,8 +19,8 @@ inline constexpr const char* k_paused_record = "/var/lib/mk/paused"; // one cont
 // minikube's default namespaces: kube-system, kubernetes-dashboard, istio-operator.
 std::vector<std::string> default_pause_namespaces();
 
-// Pauses every running node of `profile`; `namespaces` empty: every namespace. Returns how many containers were
-// frozen.
+// Pauses every running node of `profile`; `namespaces` empty: every namespace. Returns how many containers
+// were frozen.
 Result<int> pause(Env& env, driver::Driver& driver, std::string_view profile,
                   const std::vector<std::string>& namespaces);
 

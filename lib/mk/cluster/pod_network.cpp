@@ -21,8 +21,7 @@ Status sync_pod_routes(driver::Driver& driver, const config::ClusterConfig& conf
     if (info.state != driver::State::running) continue;
     auto runner = driver.node_runner(node.name);
     auto script = kube::pod_routes_script(config.kubernetes.pod_cidr, pod_routes_for(config, node.name));
-    auto result =
-        exec::run_checked(*runner, {{"sh", "-c", script}, {}, {}, 30s, {}}, ErrorCode::node_failed);
+    auto result = exec::run_checked(*runner, {{"sh", "-c", script}, {}, {}, 30s, {}}, ErrorCode::node_failed);
     if (!result)
       return fail(std::move(result).error().wrap(fmt::format("routing pod traffic in node {}", node.name)));
   }

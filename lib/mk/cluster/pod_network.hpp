@@ -10,11 +10,11 @@
 #include <string>
 #include <vector>
 
-// The pod network across a cluster's nodes. Each node's bridge network uses the node's own pod CIDR (mk assigns
-// them by node number: see node_pod_cidr in kubernetes.hpp); every node routes each other node's CIDR to that
-// node's IP on the network they share (one L2 segment), and NATs only traffic that leaves the cluster CIDR, so
-// pods see each other's own addresses. mk programs the routes whenever the node set changes or a node starts (a
-// node's routes go with its network namespace).
+// The pod network across a cluster's nodes. Each node's bridge network uses the node's own pod CIDR (mk
+// assigns them by node number: see node_pod_cidr in kubernetes.hpp); every node routes each other node's CIDR
+// to that node's IP on the network they share (one L2 segment), and NATs only traffic that leaves the cluster
+// CIDR, so pods see each other's own addresses. mk programs the routes whenever the node set changes or a
+// node starts (a node's routes go with its network namespace).
 namespace mk::cluster {
 
 // The routes node `node` needs: every other node's recorded pod CIDR via its IP.

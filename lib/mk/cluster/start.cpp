@@ -13,6 +13,8 @@
 
 #include <chrono>
 #include <fmt/format.h>
+#include <future>
+#include <map>
 
 namespace mk::cluster {
 
@@ -22,15 +24,18 @@ using namespace std::chrono_literals;
 // also bring up the cluster (network, control plane, addons, kubeconfig); a worker's join it. A new worker's
 // artefacts are fetched before (by the primary's steps, or by `mk node add`).
 std::vector<std::unique_ptr<Step>> plan_node(const StartContext& context) {
+  if (!context.target_is_primary()) {
+    auto plan = plan_worker_preparation(context);
+    for (auto& step : plan_worker_join(context))
+      plan.push_back(std::move(step));
+    return plan;
+  }
   std::vector<std::unique_ptr<Step>> plan;
   bool kubernetes = context.config.kubernetes_enabled;
-  bool primary = context.target_is_primary();
   switch (context.node_state) {
   case driver::State::nonexistent:
-    if (primary) {
-      plan.push_back(kubernetes ? steps::fetch_artifacts() : steps::prepare_node_image());
-      plan.push_back(steps::create_network());
-    }
+    plan.push_back(kubernetes ? steps::fetch_artifacts() : steps::prepare_node_image());
+    plan.push_back(steps::create_network());
     plan.push_back(steps::create_node());
     break;
   case driver::State::stopped:
@@ -43,20 +48,14 @@ std::vector<std::unique_ptr<Step>> plan_node(const StartContext& context) {
   plan.push_back(steps::wait_for_boot());
   plan.push_back(steps::install_ssh_key());
   if (!kubernetes) return plan;
-  if (primary) plan.push_back(steps::generate_certificates());
+  plan.push_back(steps::generate_certificates());
   plan.push_back(steps::configure_runtime());
   plan.push_back(steps::install_kubernetes());
   plan.push_back(steps::pull_images());
-  const auto& wait = context.request.wait;
-  if (!primary) {
-    plan.push_back(steps::join_node());
-    plan.push_back(steps::pod_network());
-    if (wait.node_ready) plan.push_back(steps::wait_for_node_ready());
-    return plan;
-  }
   plan.push_back(steps::bootstrap_control_plane());
   plan.push_back(steps::wait_for_apiserver());
   if (context.confirm_control_plane) plan.push_back(steps::confirm_control_plane());
+  const auto& wait = context.request.wait;
   if (wait.node_ready || wait.default_sa || wait.system_pods) plan.push_back(steps::wait_for_node_ready());
   // the primary's own routes go with its network namespace: made again whenever it starts among workers
   if (context.config.nodes.size() > 1) plan.push_back(steps::pod_network());
@@ -65,7 +64,117 @@ std::vector<std::unique_ptr<Step>> plan_node(const StartContext& context) {
   return plan;
 }
 
+std::vector<std::unique_ptr<Step>> plan_worker_preparation(const StartContext& context) {
+  std::vector<std::unique_ptr<Step>> plan;
+  switch (context.node_state) {
+  case driver::State::nonexistent:
+    plan.push_back(steps::create_node());
+    break;
+  case driver::State::stopped:
+  case driver::State::error:
+    plan.push_back(steps::start_node());
+    break;
+  default:
+    break;
+  }
+  plan.push_back(steps::wait_for_boot());
+  plan.push_back(steps::install_ssh_key());
+  if (!context.config.kubernetes_enabled) return plan;
+  plan.push_back(steps::configure_runtime());
+  plan.push_back(steps::install_kubernetes());
+  plan.push_back(steps::pull_images());
+  return plan;
+}
+
+std::vector<std::unique_ptr<Step>> plan_worker_join(const StartContext& context) {
+  std::vector<std::unique_ptr<Step>> plan;
+  if (!context.config.kubernetes_enabled) return plan;
+  plan.push_back(steps::join_node());
+  plan.push_back(steps::pod_network());
+  if (context.request.wait.node_ready) plan.push_back(steps::wait_for_node_ready());
+  return plan;
+}
+
 namespace {
+
+// Workers brought up to their join on threads of their own, silently (the terminal shows the main thread's
+// steps), each in a context of its own over a copy of the profile. Collecting one hands its record and its
+// undo actions to the main context and makes it the main context's target; whatever is not collected is
+// waited for and its undo actions handed over when this goes out of scope, so a failed start removes every
+// node it made.
+class WorkerPreparations {
+public:
+  explicit WorkerPreparations(StartContext& main) : m_main(main) {}
+  ~WorkerPreparations() {
+    for (auto& [index, work] : m_work)
+      if (work->done.valid()) {
+        work->done.wait();
+        m_main.rollback.absorb(std::move(work->context.rollback));
+      }
+  }
+  WorkerPreparations(const WorkerPreparations&) = delete;
+  WorkerPreparations& operator=(const WorkerPreparations&) = delete;
+
+  void launch(std::size_t index, driver::State state) {
+    auto work = std::make_unique<Work>(m_main);
+    auto& context = work->context;
+    context.config = m_main.config;
+    context.version = m_main.version;
+    context.plan = m_main.plan;
+    context.host_binaries = m_main.host_binaries;
+    context.preload = m_main.preload;
+    context.started = m_main.started;
+    context.existed = m_main.existed;
+    context.control_plane_initialized = m_main.control_plane_initialized;
+    context.defer_saves = true;
+    context.retarget(index, state);
+    work->began = std::chrono::steady_clock::now();
+    work->done = std::async(std::launch::async, [&context] {
+      auto steps = plan_worker_preparation(context);
+      return run_steps(steps, context);
+    });
+    m_work.emplace(index, std::move(work));
+  }
+
+  // Waits for worker `index` (run in the main context when it was not launched: then nothing happens here).
+  Status collect(std::size_t index) {
+    auto it = m_work.find(index);
+    if (it == m_work.end()) return {};
+    auto& work = *it->second;
+    auto result = work.done.get();
+    m_main.rollback.absorb(std::move(work.context.rollback));
+    m_main.config.nodes[index] = work.context.config.nodes[index];
+    MK_TRY(m_main.save());
+    if (!result) return result;
+    auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - work.began).count();
+    auto beside = m_main.existed                     ? std::string("the other workers")
+                  : m_main.config.kubernetes_enabled ? std::string("the control plane")
+                                                     : fmt::format("node {}", m_main.config.nodes[0].name);
+    m_main.env.ui.info(fmt::format(
+        "Node {} was {}, booted and configured beside {} ({:.1f}s)", m_main.config.nodes[index].name,
+        work.context.node_state == driver::State::nonexistent ? "created" : "started", beside, seconds));
+    m_main.target = index;
+    m_main.node_state = work.context.node_state;
+    m_main.node = std::move(work.context.node);
+    m_main.survey = std::move(work.context.survey);
+    m_main.node_files = work.context.node_files;
+    return {};
+  }
+
+private:
+  struct Work {
+    explicit Work(StartContext& main)
+        : quiet(ui::make_silent_reporter()), env{main.env.paths, main.env.log, main.env.host, *quiet},
+          context{.env = env, .driver = main.driver, .request = main.request} {}
+    std::unique_ptr<ui::Reporter> quiet; // first: env refers to it
+    Env env;
+    StartContext context;
+    std::future<Status> done{};
+    std::chrono::steady_clock::time_point began{};
+  };
+  StartContext& m_main;
+  std::map<std::size_t, std::unique_ptr<Work>> m_work;
+};
 
 // For an existing profile: stops what a killed mk left running in its node, and decides whether its control
 // plane is restarted or (never completed) the node is made afresh.
@@ -160,20 +269,35 @@ Status run_start(StartContext& context) {
   if (exists)
     for (size_t i = 1; i < context.config.nodes.size(); ++i)
       workers.push_back(MK_TRY(examine_node(context, context.config.nodes[i].name)));
-  auto result = run_steps(plan_node(context), context);
-  // then the workers, one after the other: those of the profile, and the new ones --nodes asks for
-  for (size_t i = 1; result && i < context.config.nodes.size(); ++i) {
-    context.retarget(i, workers[i - 1]);
-    result = run_steps(plan_node(context), context);
-  }
-  for (int i = static_cast<int>(context.config.nodes.size()); result && i < request.nodes; ++i) {
-    int number = config::next_node_number(context.config);
-    context.config.nodes.push_back({config::node_name(request.profile, number - 1), {}, false, {}, {}});
-    context.config.highest_node_number = number;
+  // A new cluster's workers are prepared (created, booted, configured) beside the control plane's bootstrap,
+  // once the network and the artefacts are there; an existing cluster's workers start together after its
+  // control plane. Each then joins in turn.
+  auto plan = plan_node(context);
+  size_t creation = context.node_state == driver::State::nonexistent ? 3 : 0; // artefacts, network, node
+  std::vector<std::unique_ptr<Step>> head;
+  for (size_t i = 0; i < creation && i < plan.size(); ++i)
+    head.push_back(std::move(plan[i]));
+  plan.erase(plan.begin(), plan.begin() + static_cast<long>(std::min(creation, plan.size())));
+  auto result = run_steps(head, context);
+  WorkerPreparations preparations(context);
+  if (result && !exists) {
+    for (int i = 1; i < request.nodes; ++i) {
+      int number = config::next_node_number(context.config);
+      context.config.nodes.push_back({config::node_name(request.profile, number - 1), {}, false, {}, {}});
+      context.config.highest_node_number = number;
+    }
     result = context.save();
-    if (!result) break;
-    context.retarget(context.config.nodes.size() - 1, driver::State::nonexistent);
-    result = run_steps(plan_node(context), context);
+    for (size_t i = 1; result && i < context.config.nodes.size(); ++i)
+      preparations.launch(i, driver::State::nonexistent);
+  }
+  if (result) result = run_steps(plan, context);
+  if (result && exists)
+    for (size_t i = 1; i < context.config.nodes.size(); ++i)
+      preparations.launch(i, workers[i - 1]);
+  for (size_t i = 1; i < context.config.nodes.size(); ++i) {
+    auto prepared = preparations.collect(i);
+    if (result) result = prepared;
+    if (result) result = run_steps(plan_worker_join(context), context);
   }
   if (!result && exists && context.control_plane_initialized && result.error().advice.empty() &&
       result.error().code != ErrorCode::interrupted)

@@ -30,6 +30,12 @@ public:
   // aborts, naming what is left); failures are reported as warnings and do not stop the others. Never throws.
   void run(ui::Reporter& ui);
   void clear() { m_actions.clear(); }
+  // Takes over `other`'s actions as the newest ones (they are undone before this rollback's own).
+  void absorb(Rollback&& other) {
+    for (auto& action : other.m_actions)
+      m_actions.push_back(std::move(action));
+    other.m_actions.clear();
+  }
   bool empty() const { return m_actions.empty(); }
   // What the pending actions would undo, newest first ("remove node mk, remove network mk").
   std::string describe() const;
@@ -61,6 +67,9 @@ struct StartContext {
   // when this run began: a node counts as Ready only in a status its kubelet sent since then
   std::chrono::system_clock::time_point started = std::chrono::system_clock::now();
   bool existed = false; // the profile existed before this run: its nodes are restarted, never recreated
+  // a context working beside the main one on its own copy of the profile (a worker prepared on another
+  // thread): save() writes nothing, the main context takes the node's record over when it collects the work
+  bool defer_saves = false;
   // kubeadm init completed in the node before this run (or, for an older profile, probably did: then
   // confirm_control_plane is set and the start confirms it through the API server)
   bool control_plane_initialized = false;
@@ -82,7 +91,7 @@ struct StartContext {
     node_files = {};
     survey = {};
   }
-  Status save() { return env.store.save(config); }
+  Status save() { return defer_saves ? Status{} : env.store.save(config); }
 };
 
 // Runs the rollback when it goes out of scope, on every exit path (error, exception, interrupt), unless the
@@ -117,6 +126,10 @@ public:
 // The steps that bring the context's target node up (defined in start.cpp): created or started, booted,
 // configured, and then the cluster (the primary) or its membership (a worker).
 std::vector<std::unique_ptr<Step>> plan_node(const StartContext& context);
+// A worker's steps split where it needs the control plane: up to its images (no control plane needed: they
+// may run beside the control plane's bootstrap), then the join, its routes and the wait for Ready.
+std::vector<std::unique_ptr<Step>> plan_worker_preparation(const StartContext& context);
+std::vector<std::unique_ptr<Step>> plan_worker_join(const StartContext& context);
 
 // Runs `steps` in order under the reporter; stops at the first failure and returns it. An exception thrown
 // inside a step becomes an error naming the step; an interrupt stops the run before the next step.

@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <map>
+#include <mutex>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -20,8 +21,12 @@ struct EventLog {
   std::set<std::string> throw_at;
   std::map<std::string, std::function<void()>> on; // run when the event happens (e.g. a simulated signal)
 
+  // guards everything here and the fake driver's state: workers are prepared on threads of their own
+  std::recursive_mutex mutex;
+
   // Records `event`; an error (or exception) when it is marked to fail.
   Status record(const std::string& event) {
+    std::lock_guard lock(mutex);
     events.push_back(event);
     if (auto hook = on.find(event); hook != on.end()) hook->second();
     if (throw_at.contains(event)) throw std::runtime_error("injected exception at " + event);
@@ -73,16 +78,19 @@ public:
   Status save_image(std::string_view, const std::filesystem::path&) override { return {}; }
   Status load_image(const std::filesystem::path&) override { return {}; }
   Result<driver::Network> ensure_network(const driver::NetworkRequest& request) override {
+    std::lock_guard lock(m_log.mutex);
     MK_TRY(m_log.record("ensure_network " + request.name));
     bool created = networks.insert(request.name).second;
     return driver::Network{request.name, "192.168.49.0/24", "192.168.49.1", created};
   }
   Status remove_network(std::string_view name) override {
+    std::lock_guard lock(m_log.mutex);
     MK_TRY(m_log.record("remove_network " + std::string(name)));
     networks.erase(std::string(name));
     return {};
   }
   Result<bool> create_node(const driver::NodeSpec& spec) override {
+    std::lock_guard lock(m_log.mutex);
     MK_TRY(m_log.record("create_node " + spec.name));
     addresses[spec.name] = spec.ip;
     bool reused = spec.reuse_data && volumes.contains(spec.name);
@@ -91,16 +99,19 @@ public:
     return reused;
   }
   Status start_node(std::string_view node) override {
+    std::lock_guard lock(m_log.mutex);
     MK_TRY(m_log.record("start_node " + std::string(node)));
     states[std::string(node)] = driver::State::running;
     return {};
   }
   Status stop_node(std::string_view node) override {
+    std::lock_guard lock(m_log.mutex);
     MK_TRY(m_log.record("stop_node " + std::string(node)));
     states[std::string(node)] = driver::State::stopped;
     return {};
   }
   Status remove_node(std::string_view node, bool keep_data) override {
+    std::lock_guard lock(m_log.mutex);
     MK_TRY(m_log.record((keep_data ? "remove_container " : "remove_node ") + std::string(node)));
     states.erase(std::string(node));
     if (!keep_data) volumes.erase(std::string(node));
@@ -112,6 +123,7 @@ public:
     return std::optional<std::string>{};
   }
   Result<driver::NodeInfo> inspect_node(std::string_view node) override {
+    std::lock_guard lock(m_log.mutex);
     MK_TRY(m_log.record("inspect_node " + std::string(node)));
     driver::NodeInfo info;
     if (auto it = states.find(std::string(node)); it != states.end()) info.state = it->second;

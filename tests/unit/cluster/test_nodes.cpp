@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Multi-node control flow with a fake driver and nodes (clusters without Kubernetes): names, addresses, what a
-// failure or an interrupt of a multi-node start or a node add leaves, and the node commands' refusals.
+// Multi-node control flow with a fake driver and nodes (clusters without Kubernetes): names, addresses, what
+// a failure or an interrupt of a multi-node start or a node add leaves, and the node commands' refusals.
 #include "fake_driver.hpp"
 #include "mk/cluster/kubernetes.hpp"
 #include "mk/cluster/lifecycle.hpp"
@@ -12,6 +12,7 @@
 #include "mk/core/interrupt.hpp"
 #include "mk/exec/local_runner.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <csignal>
 #include <filesystem>
@@ -73,11 +74,16 @@ using Names = std::vector<std::string>;
 
 } // namespace
 
-TEST_CASE("--nodes=3 makes the primary, then workers -m02 and -m03 at the gateway + 2, 3, 4", "[cluster][nodes]") {
+TEST_CASE("a start with --nodes=3 makes the primary, then workers -m02 and -m03 at the gateway + 2, 3, 4",
+          "[cluster][nodes]") {
   Fixture f;
   REQUIRE(cluster::start(f.env, f.driver, f.request("3")));
   CHECK(f.node_names() == Names{"tt", "tt-m02", "tt-m03"});
-  CHECK(f.events_starting("create_node") == Names{"create_node tt", "create_node tt-m02", "create_node tt-m03"});
+  auto created = f.events_starting("create_node");
+  REQUIRE(created.size() == 3);
+  CHECK(created[0] == "create_node tt"); // the workers after the primary (together)
+  std::sort(created.begin(), created.end());
+  CHECK(created == Names{"create_node tt", "create_node tt-m02", "create_node tt-m03"});
   CHECK(f.driver.addresses.at("tt") == "192.168.49.2");
   CHECK(f.driver.addresses.at("tt-m02") == "192.168.49.3");
   CHECK(f.driver.addresses.at("tt-m03") == "192.168.49.4");
@@ -93,13 +99,15 @@ TEST_CASE("a new multi-node start that fails at its last node undoes every node,
   Fixture f;
   f.events.fail_at.insert("create_node tt-m03");
   REQUIRE_FALSE(cluster::start(f.env, f.driver, f.request("3")));
+  // the workers' undo comes first, then the primary's, then the network
   CHECK(f.events_starting("remove") == Names{"remove_node tt-m02", "remove_node tt", "remove_network tt"});
   CHECK(f.driver.states.empty());
   CHECK_FALSE(std::filesystem::exists(f.env.paths.profile_dir("tt")));
 }
 
-TEST_CASE("--nodes on an existing cluster must match its node count; podman refuses several nodes",
-          "[cluster][nodes]") {
+TEST_CASE(
+    "a start with --nodes on an existing cluster must match its node count - podman refuses several nodes",
+    "[cluster][nodes]") {
   Fixture f;
   REQUIRE(cluster::start(f.env, f.driver, f.request("2")));
   auto again = cluster::start(f.env, f.driver, f.request("3"));
@@ -128,11 +136,16 @@ TEST_CASE("a restart starts the primary, then every worker", "[cluster][nodes]")
   REQUIRE(cluster::stop(f.env, f.driver, "tt") == 3);
   auto mark = f.events.events.size();
   REQUIRE(cluster::start(f.env, f.driver, f.request()));
-  CHECK(f.events_starting("start_node", mark) == Names{"start_node tt", "start_node tt-m02", "start_node tt-m03"});
+  // the workers start together, after the control plane
+  auto started = f.events_starting("start_node", mark);
+  REQUIRE(started.size() == 3);
+  CHECK(started[0] == "start_node tt");
+  std::sort(started.begin(), started.end());
+  CHECK(started == Names{"start_node tt", "start_node tt-m02", "start_node tt-m03"});
   CHECK(f.events_starting("create_node", mark).empty());
 }
 
-TEST_CASE("node add takes the number after the highest ever used; a failure removes only the new node",
+TEST_CASE("node add takes the number after the highest ever used - a failure removes only the new node",
           "[cluster][nodes]") {
   Fixture f;
   REQUIRE(cluster::start(f.env, f.driver, f.request("2")));
@@ -146,7 +159,9 @@ TEST_CASE("node add takes the number after the highest ever used; a failure remo
   CHECK(f.driver.addresses.at("tt-m03") == "192.168.49.4");
 
   auto mark = f.events.events.size();
-  SECTION("a failure") { f.events.fail_at.insert("write /home/docker/.ssh/authorized_keys tt-m04"); }
+  SECTION("a failure") {
+    f.events.fail_at.insert("write /home/docker/.ssh/authorized_keys tt-m04");
+  }
   SECTION("an interrupt") {
     f.events.on["create_node tt-m04"] = [] { core::simulate_interrupt(SIGINT); };
   }
@@ -160,7 +175,8 @@ TEST_CASE("node add takes the number after the highest ever used; a failure remo
   CHECK((**f.env.store.load("tt")).highest_node_number == 4);
 }
 
-TEST_CASE("node commands refuse the primary's delete, unknown names and a stopped cluster", "[cluster][nodes]") {
+TEST_CASE("node commands refuse the primary's delete, unknown names and a stopped cluster",
+          "[cluster][nodes]") {
   Fixture f;
   REQUIRE(cluster::start(f.env, f.driver, f.request("2")));
   auto primary = cluster::delete_node(f.env, f.driver, "tt", "tt");
@@ -186,7 +202,8 @@ TEST_CASE("node commands refuse the primary's delete, unknown names and a stoppe
   CHECK(f.node_names() == Names{"tt", "tt-m02"});
 }
 
-TEST_CASE("pod CIDRs are the cluster CIDR's /24s by node number; routes go to the other nodes", "[cluster]") {
+TEST_CASE("pod CIDRs are the cluster CIDR's /24s by node number - routes go to the other nodes",
+          "[cluster]") {
   CHECK(cluster::node_pod_cidr("10.244.0.0/16", 1) == "10.244.0.0/24");
   CHECK(cluster::node_pod_cidr("10.244.0.0/16", 3) == "10.244.2.0/24");
   CHECK(cluster::node_pod_cidr("10.244.0.0/16", 256) == "10.244.255.0/24");
@@ -201,7 +218,7 @@ TEST_CASE("pod CIDRs are the cluster CIDR's /24s by node number; routes go to th
         std::vector<kube::PodRoute>{{"10.244.0.0/24", "192.168.49.2"}, {"10.244.1.0/24", "192.168.49.3"}});
 }
 
-TEST_CASE("pause freezes the chosen namespaces' running containers and records them; unpause thaws those",
+TEST_CASE("pause freezes the chosen namespaces' running containers and records them - unpause thaws those",
           "[cluster]") {
   auto pause = cluster::pause_script();
   CHECK(pause.find("systemctl stop kubelet") != std::string::npos);
@@ -217,7 +234,7 @@ TEST_CASE("pause freezes the chosen namespaces' running containers and records t
         std::vector<std::string>{"kube-system", "kubernetes-dashboard", "istio-operator"});
 }
 
-TEST_CASE("a stopped worker sets the host and kubelet bits only; a paused control plane the component bit",
+TEST_CASE("a stopped worker sets the host and kubelet bits only - a paused control plane the component bit",
           "[cluster]") {
   cluster::ClusterStatus status{"mk",
                                 {{"mk", true, "Running", "Running", "Running", "Configured"},

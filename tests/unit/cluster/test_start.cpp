@@ -175,7 +175,7 @@ TEST_CASE("a restart whose container is gone reuses the node's data and keeps it
   CHECK(f.machine_exists());
 }
 
-TEST_CASE("stop goes last node first; delete removes nodes last first, then the network and the profile",
+TEST_CASE("stop goes last node first - delete removes nodes last first, then the network and the profile",
           "[cluster][lifecycle]") {
   Fixture f;
   REQUIRE(cluster::start(f.env, f.driver, f.request()));

@@ -5,7 +5,7 @@
 
 using namespace mk;
 
-TEST_CASE("profiles carry their format version; older ones are read as version 1", "[config]") {
+TEST_CASE("profiles carry their format version - older ones are read as version 1", "[config]") {
   config::ClusterConfig c;
   c.name = "dev";
   auto text = config::to_json_text(c);

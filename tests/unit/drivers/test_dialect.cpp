@@ -64,7 +64,7 @@ TEST_CASE("inspect answers: an array, an empty answer, an IPv6 subnet, not JSON"
   CHECK_THROWS(inspected_objects("Error: no such object"));
 }
 
-TEST_CASE("a podman network's subnet and gateway; its users are not listed on it", "[drivers][dialect]") {
+TEST_CASE("a podman network's subnet and gateway - its users are not listed on it", "[drivers][dialect]") {
   auto network = recorded("podman-network-inspect.json");
   auto subnets = drivers::oci::network_subnets(network);
   REQUIRE(subnets.size() == 1);

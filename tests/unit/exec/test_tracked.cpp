@@ -61,7 +61,7 @@ private:
 };
 } // namespace
 
-TEST_CASE("a tracked command keeps its status and is forgotten when it ends; a running one can be stopped",
+TEST_CASE("a tracked command keeps its status and is forgotten when it ends - a running one can be stopped",
           "[exec]") {
   auto root =
       std::filesystem::temp_directory_path() / ("mk-test-tracked-" + std::to_string(std::random_device{}()));

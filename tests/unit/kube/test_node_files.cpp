@@ -21,7 +21,7 @@ static kube::NodeFilesParams params(k8s::Version version) {
   return p;
 }
 
-TEST_CASE("kubelets before 1.24 probe Docker through mk's answering socket; later ones have no such flag",
+TEST_CASE("kubelets before 1.24 probe Docker through mk's answering socket - later ones have no such flag",
           "[kube]") {
   auto old = kube::kubelet_dropin(params({1, 20, 2}));
   CHECK(old.find(" --docker=unix:///run/mk/docker-info.sock ") != std::string::npos);
@@ -70,7 +70,7 @@ TEST_CASE("the Docker probe gets an HTTP answer with a root directory and no eng
   CHECK(info.at("ServerVersion") == ""); // no engine: cAdvisor registers no Docker handler
 }
 
-TEST_CASE("a container node's kubelet is shown kernel settings read-only; a VM node's writes its own",
+TEST_CASE("a container node's kubelet is shown kernel settings read-only - a VM node's writes its own",
           "[kube]") {
   auto p = params({1, 20, 2});
   auto container = kube::kubelet_prep_script(p);
@@ -92,7 +92,7 @@ TEST_CASE("a plain-HTTP registry on the host's loopback is reached at the VM's g
 }
 
 TEST_CASE(
-    "a node's bridge network uses its own pod CIDR without NAT; leaving the cluster CIDR is masqueraded",
+    "a node's bridge network uses its own pod CIDR without NAT - leaving the cluster CIDR is masqueraded",
     "[kube]") {
   auto p = params({1, 20, 2});
   p.node_name = "mk-m02";

@@ -61,7 +61,7 @@ TEST_CASE("cn for v1.20.2 uses the version's own tags", "[mirror]") {
   CHECK(plan.images[6] == repo + "/coredns:1.7.0");
 }
 
-TEST_CASE("a custom repository keeps the images' paths; other downloads stay upstream unless mirrored",
+TEST_CASE("a custom repository keeps the images' paths - other downloads stay upstream unless mirrored",
           "[mirror]") {
   auto plan = plan_for({"", "registry.example.com/k8s", "", "", ""});
   CHECK(plan.base_image.rfind("registry.example.com/k8s/k8s-minikube/kicbase:v0.0.50@sha256:", 0) == 0);

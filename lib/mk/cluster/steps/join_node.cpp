@@ -55,7 +55,8 @@ public:
     if (worker_joined(context.survey)) {
       bool restart = context.survey.wrote_any(k_kubelet_inputs);
       if (!restart && context.survey.unit_active("kubelet")) return {};
-      MK_TRY(exec::run_checked(node, {{"systemctl", restart ? "restart" : "start", "kubelet"}, {}, {}, 60s, {}},
+      MK_TRY(exec::run_checked(node,
+                               {{"systemctl", restart ? "restart" : "start", "kubelet"}, {}, {}, 60s, {}},
                                ErrorCode::node_failed));
       return {};
     }
@@ -63,15 +64,15 @@ public:
     auto primary = context.driver.node_runner(context.primary().name);
     auto path =
         kube::binaries_dir(context.version) + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-    auto printed = MK_TRY(exec::run_checked(
-        *primary,
-        {{"env", "PATH=" + path, "kubeadm", "token", "create", "--print-join-command", "--ttl", "10m",
-          "--kubeconfig", kube::k_admin_kubeconfig},
-         {},
-         {},
-         60s,
-         {}},
-        ErrorCode::kubernetes_failed));
+    auto printed = MK_TRY(
+        exec::run_checked(*primary,
+                          {{"env", "PATH=" + path, "kubeadm", "token", "create", "--print-join-command",
+                            "--ttl", "10m", "--kubeconfig", kube::k_admin_kubeconfig},
+                           {},
+                           {},
+                           60s,
+                           {}},
+                          ErrorCode::kubernetes_failed));
     auto ticket = MK_TRY(parse_join_command(printed.out));
     // from here the Node object may exist: a node add that fails or is interrupted removes it with the node
     if (context.existed) {

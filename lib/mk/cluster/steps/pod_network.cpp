@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "mk/cluster/kubernetes.hpp"
 #include "mk/cluster/pod_network.hpp"
+
+#include "mk/cluster/kubernetes.hpp"
 #include "mk/cluster/steps/steps.hpp"
 
 #include <fmt/format.h>
@@ -8,8 +9,8 @@
 namespace mk::cluster::steps {
 
 namespace {
-// Every running node's routes to the other nodes' pod CIDRs, made again now that the target node runs (its own
-// routes went with its last network namespace; the others need one to it when it is new).
+// Every running node's routes to the other nodes' pod CIDRs, made again now that the target node runs (its
+// own routes went with its last network namespace; the others need one to it when it is new).
 class PodNetwork final : public Step {
 public:
   std::string title(const StartContext& context) const override {
@@ -21,8 +22,9 @@ public:
     bool recorded = false;
     for (auto& node : context.config.nodes)
       if (node.pod_cidr.empty()) {
-        node.pod_cidr = MK_TRY(node_pod_cidr(context.config.kubernetes.pod_cidr,
-                                             std::max(1, config::node_number(context.config.name, node.name))));
+        node.pod_cidr =
+            MK_TRY(node_pod_cidr(context.config.kubernetes.pod_cidr,
+                                 std::max(1, config::node_number(context.config.name, node.name))));
         recorded = true;
       }
     if (recorded) MK_TRY(context.save());

@@ -82,7 +82,7 @@ TEST_CASE("the kernel command line names the host, panics out and picks cgroup v
   CHECK(after(qemu_argv(machine), "-append") == kernel_command_line(machine));
 }
 
-TEST_CASE("KVM uses the host CPU; read-only disks follow the root disk; commas in paths are doubled",
+TEST_CASE("KVM uses the host CPU - read-only disks follow the root disk - commas in paths are doubled",
           "[qemu]") {
   auto machine = sample();
   machine.accelerator = "kvm";
