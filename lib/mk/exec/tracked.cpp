@@ -22,13 +22,15 @@ constexpr const char* k_track_script =
     R"sh(f=/run/mk/exec/$MK_EXEC; { echo $$ >"$f"; } 2>/dev/null || { mkdir -p /run/mk/exec && echo $$ >"$f"; }
 "$@"; s=$?; rm -f "$f"; exit $s)sh";
 
-// Arguments: tokens. A recorded shell is signalled (with its children, the command) only while its
-// environment still carries the token.
+// Arguments: tokens. A recorded shell is signalled (with every process below it: the command and what that
+// started, which would otherwise keep running and hold the command's output open) only while its environment
+// still carries the token.
 constexpr const char* k_stop_script = R"sh(d=/run/mk/exec; pids=""
+descendants() { for c in $(pgrep -P "$1"); do echo "$c"; descendants "$c"; done; }
 for t in "$@"; do
   p=$(cat "$d/$t" 2>/dev/null) || continue
   if tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "MK_EXEC=$t"; then
-    children=$(pgrep -P "$p" | tr '\n' ' ')
+    children=$(descendants "$p" | tr '\n' ' ')
     kill -TERM $children "$p" 2>/dev/null; pids="$pids $children $p"
   fi
   rm -f "$d/$t"
