@@ -4,6 +4,7 @@
 #include "cmd/app.hpp"
 #include "mk/cluster/kubectl.hpp"
 #include "mk/cluster/status.hpp"
+#include "mk/kube/kubeconfig.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -25,6 +26,15 @@ Result<int> run_kubectl(App& app) {
       MK_TRY(cluster::kubectl_command(app.env(), app.invocation().profile, app.invocation().arguments));
   std::fflush(stdout);
   return fail(exec::exec_replace(argv));
+}
+
+Result<int> run_update_context(App& app) {
+  const auto& profile = app.invocation().profile;
+  if (!MK_TRY(app.env().store.load(profile))) return fail(cluster::profile_not_found(profile));
+  auto* driver = MK_TRY(app.driver_for_profile(profile));
+  auto server = MK_TRY(cluster::update_context(app.env(), *driver, profile));
+  fmt::print("Context \"{}\" of {} now points at {}.\n", profile, kube::kubeconfig_path().string(), server);
+  return 0;
 }
 
 Result<int> run_node_list(App& app) {

@@ -47,7 +47,16 @@ Result<int> run_node_start(App& app);
 Result<int> run_pause(App& app);
 Result<int> run_unpause(App& app);
 Result<int> run_ip(App& app);
+Result<int> run_update_context(App& app);
 Result<int> run_profile_list(App& app);
+Result<int> run_profile_default(App& app);
+Result<int> run_config_set(App& app);
+Result<int> run_config_get(App& app);
+Result<int> run_config_unset(App& app);
+Result<int> run_config_view(App& app);
+// The `mk start` flags with mk config's defaults filled in where the command line left them empty (for a new
+// cluster only: an existing profile keeps its own choices).
+Result<cluster::StartFlags> flags_with_defaults(App& app, cluster::StartFlags flags);
 Result<int> run_version(App& app);
 Result<int> run_cache_list(App& app);
 Result<int> run_cache_export(App& app);

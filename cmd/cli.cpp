@@ -16,7 +16,8 @@ std::unique_ptr<CLI::App> build_app(Invocation& in) {
   app->require_subcommand(1);
   app->fallthrough();
   app->set_help_all_flag("--help-all", "Show help for every command");
-  app->add_option("-p,--profile", in.profile, "The profile (cluster) to act on")->default_str("mk");
+  app->add_option("-p,--profile", in.profile,
+                  "The profile (cluster) to act on (default: mk config's profile, else mk)");
   app->add_option("-v,--verbosity", in.verbosity, "Diagnostic output on stderr: 1 commands, 2 their output")
       ->check(CLI::Range(0, 9));
 
@@ -116,8 +117,13 @@ std::unique_ptr<CLI::App> build_app(Invocation& in) {
   auto* ip = app->add_subcommand("ip", "Print the IP address of a node");
   ip->add_option("-n,--node", in.node, "The node (default: the primary node)");
 
-  auto* profile = app->add_subcommand("profile", "Manage profiles");
-  profile->require_subcommand(1);
+  app->add_subcommand("update-context",
+                      "Point the profile's kubeconfig entry at the API server's current address and port");
+
+  auto* profile =
+      app->add_subcommand("profile", "Manage profiles; mk profile NAME makes NAME the default profile");
+  profile->require_subcommand(0, 1);
+  profile->add_option("name", in.name, "The profile commands act on when -p is not given");
   auto* profile_list = profile->add_subcommand("list", "List all profiles");
   profile_list->add_option("-o,--output", in.output, "Output format: text or json")
       ->check(CLI::IsMember({"text", "json"}));
@@ -134,16 +140,31 @@ std::unique_ptr<CLI::App> build_app(Invocation& in) {
       cache->add_subcommand("import", "Put a version exported by `mk cache export` into this cache");
   cache_import->add_option("file", in.file, "The archive to read")->required()->check(CLI::ExistingFile);
 
+  auto* config = app->add_subcommand("config", "Persistent defaults for mk start flags and the profile");
+  config->require_subcommand(1);
+  auto* config_set = config->add_subcommand("set", "Set a default: mk config set KEY VALUE");
+  config_set
+      ->add_option("key", in.name,
+                   "driver, cpus, memory, kubernetes-version, image-mirror-country, "
+                   "image-repository, registry-mirror, binary-mirror, base-image or profile")
+      ->required();
+  config_set->add_option("value", in.value, "The value (as the flag takes it)")->required();
+  auto* config_get = config->add_subcommand("get", "Print a default: mk config get KEY");
+  config_get->add_option("key", in.name, "The key")->required();
+  auto* config_unset = config->add_subcommand("unset", "Remove a default: mk config unset KEY");
+  config_unset->add_option("key", in.name, "The key")->required();
+  config->add_subcommand("view", "Print every default");
+
   auto* version = app->add_subcommand("version", "Print the version of mk");
   version->add_option("-o,--output", in.output, "Output format: text or json")
       ->check(CLI::IsMember({"text", "json"}));
 
   auto* completion =
-      app->add_subcommand("completion", "Print a shell completion script: mk completion bash|zsh");
-  completion->add_option("shell", in.arguments, "bash or zsh")
+      app->add_subcommand("completion", "Print a shell completion script: mk completion bash|zsh|fish");
+  completion->add_option("shell", in.arguments, "bash, zsh or fish")
       ->required()
       ->expected(1)
-      ->check(CLI::IsMember({"bash", "zsh"}));
+      ->check(CLI::IsMember({"bash", "zsh", "fish"}));
   return app;
 }
 
@@ -184,8 +205,48 @@ Parsed parse_command_line(int argc, char** argv) {
     return {std::nullopt, core::exit_code_for(ErrorCode::usage)};
   }
   in.command = command_path(*app);
+  in.profile_given = app->get_option("--profile")->count() > 0;
   return {std::move(in), 0};
 }
+
+namespace {
+
+// One `complete` line per command, subcommand and option (fish quotes its arguments with '...').
+std::string fish_completion(const CLI::App& app) {
+  auto quoted = [](std::string text) {
+    std::string out = "'";
+    for (char c : text)
+      out += c == '\'' ? std::string("\\'") : c == '\\' ? std::string("\\\\") : std::string(1, c);
+    return out + "'";
+  };
+  auto options = [&](const CLI::App& sub, const std::string& condition) {
+    std::string lines;
+    for (const auto* option : sub.get_options()) {
+      if (option->get_lnames().empty() && option->get_snames().empty()) continue; // positional
+      std::string line = "complete -c mk" + condition;
+      for (const auto& name : option->get_lnames())
+        line += " -l " + name;
+      for (const auto& name : option->get_snames())
+        line += " -s " + name;
+      lines += line + " -d " + quoted(option->get_description()) + "\n";
+    }
+    return lines;
+  };
+  std::string text = "# mk completion for fish: mk completion fish | source\ncomplete -c mk -f\n";
+  text += options(app, "");
+  for (const auto* sub : app.get_subcommands({})) {
+    text += fmt::format("complete -c mk -n __fish_use_subcommand -a {} -d {}\n", sub->get_name(),
+                        quoted(sub->get_description()));
+    auto condition = fmt::format(" -n '__fish_seen_subcommand_from {}'", sub->get_name());
+    text += options(*sub, condition);
+    for (const auto* inner : sub->get_subcommands({}))
+      text += fmt::format("complete -c mk{} -a {} -d {}\n", condition, inner->get_name(),
+                          quoted(inner->get_description()));
+  }
+  return text;
+}
+
+} // namespace
 
 std::string completion_script(std::string_view shell) {
   Invocation scratch;
@@ -229,6 +290,7 @@ complete -F _mk mk
     return "#compdef mk\n# mk completion for zsh: source <(mk completion zsh)\nautoload -U +X bashcompinit "
            "&& bashcompinit\n" +
            bash;
+  if (shell == "fish") return fish_completion(*app);
   return {};
 }
 

@@ -14,6 +14,7 @@ struct Invocation {
   std::string command; // "start", "stop", "delete", "status", "ssh", "node list", "ip", "profile list",
                        // "version", "completion", "kubectl"
   std::string profile = "mk";
+  bool profile_given = false; // -p was on the command line (else mk config's profile applies)
   int verbosity = 0;
   cluster::StartFlags start;
   bool all = false;                   // delete --all
@@ -26,6 +27,8 @@ struct Invocation {
   bool all_namespaces = false;        // pause -A
   std::vector<std::string> arguments; // ssh command / kubectl arguments / completion shell
   std::string file;                   // cache export / import
+  std::string name;                   // profile NAME / config KEY
+  std::string value;                  // config set VALUE
 };
 
 // The outcome of parsing: an invocation to run, or an exit code when parsing already answered (--help: 0,

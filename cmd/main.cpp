@@ -2,6 +2,7 @@
 // mk's entry point: parses the command line, runs one command, and is the only place that turns an error into
 // output on stderr and an exit code.
 #include "cmd/app.hpp"
+#include "mk/config/defaults.hpp"
 #include "mk/config/validate.hpp"
 #include "mk/core/interrupt.hpp"
 #include "mk/core/strings.hpp"
@@ -31,7 +32,8 @@ void print_error(const Error& error) {
 Result<int> dispatch(cmd::App& app) {
   const auto& command = app.invocation().command;
   // -p becomes paths, lock files and engine object names: checked once, before any command touches them.
-  bool ignores_profile = command == "profile list" || (command == "delete" && app.invocation().all);
+  bool ignores_profile = command == "profile list" || command == "profile" || command.starts_with("config") ||
+                         (command == "delete" && app.invocation().all);
   if (!ignores_profile) MK_TRY(config::validate_profile_name(app.invocation().profile));
   if (command == "start") return cmd::run_start(app);
   if (command == "stop") return cmd::run_stop(app);
@@ -47,7 +49,13 @@ Result<int> dispatch(cmd::App& app) {
   if (command == "pause") return cmd::run_pause(app);
   if (command == "unpause") return cmd::run_unpause(app);
   if (command == "ip") return cmd::run_ip(app);
+  if (command == "update-context") return cmd::run_update_context(app);
   if (command == "profile list") return cmd::run_profile_list(app);
+  if (command == "profile") return cmd::run_profile_default(app);
+  if (command == "config set") return cmd::run_config_set(app);
+  if (command == "config get") return cmd::run_config_get(app);
+  if (command == "config unset") return cmd::run_config_unset(app);
+  if (command == "config view") return cmd::run_config_view(app);
   if (command == "version") return cmd::run_version(app);
   if (command == "cache list") return cmd::run_cache_list(app);
   if (command == "cache export") return cmd::run_cache_export(app);
@@ -66,6 +74,15 @@ int main(int argc, char** argv) {
   if (!parsed.invocation) return parsed.exit_code;
   core::install_interrupt_handler();
   try {
+    // without -p, the profile mk config names (mk profile NAME), else mk's default
+    if (!parsed.invocation->profile_given) {
+      auto defaults = config::load_defaults(core::Paths::from_environment());
+      if (!defaults) {
+        print_error(defaults.error());
+        return core::exit_code_for(defaults.error().code);
+      }
+      if (auto it = defaults->find("profile"); it != defaults->end()) parsed.invocation->profile = it->second;
+    }
     cmd::App app(*parsed.invocation);
     auto result = dispatch(app);
     if (result) return *result;

@@ -10,6 +10,7 @@ namespace mk::cmd {
 Result<int> run_start(App& app) {
   auto flags = app.invocation().start;
   flags.profile = app.invocation().profile;
+  flags = MK_TRY(flags_with_defaults(app, std::move(flags)));
   auto request = MK_TRY(cluster::validate_start_flags(flags, cluster::detect_host_facts()));
   if (request.dry_run) {
     // nothing is contacted: not the engine, not the network

@@ -113,6 +113,25 @@ host_sysctls() {
     kernel.keys.root_maxbytes 2>/dev/null
 }
 
+# write_foreign_kubeconfig: a kubeconfig ($KUBECONFIG) holding another tool's cluster, user and current context,
+# which mk must leave exactly as they are
+write_foreign_kubeconfig() {
+  cat >"$KUBECONFIG" <<'YAML'
+apiVersion: v1
+kind: Config
+clusters:
+- cluster: {server: "https://foreign.example:6443", certificate-authority-data: Zm9yZWlnbg==}
+  name: foreign
+contexts:
+- context: {cluster: foreign, user: foreign-user, namespace: team}
+  name: foreign
+current-context: foreign
+users:
+- name: foreign-user
+  user: {token: secret-token}
+YAML
+}
+
 # --- the local release (scripts/testenv/up.sh) ---------------------------------------------------------------------
 require_release() {
   for v in MK_TEST_K8S_VERSION MK_TEST_IMAGE_REPOSITORY MK_TEST_REGISTRY MK_TEST_BINARY_MIRROR MK_TEST_KUBECTL \

@@ -11,20 +11,7 @@ require_release
 suffix=${MK_TEST_ENGINE:+-$MK_TEST_ENGINE}
 a=it-k8s-a$suffix; b=it-k8s-b$suffix; use_profile $a; use_profile $b
 export KUBECONFIG=$MK_HOME/kubeconfig
-cat >"$KUBECONFIG" <<'YAML'
-apiVersion: v1
-kind: Config
-clusters:
-- cluster: {server: "https://foreign.example:6443", certificate-authority-data: Zm9yZWlnbg==}
-  name: foreign
-contexts:
-- context: {cluster: foreign, user: foreign-user, namespace: team}
-  name: foreign
-current-context: foreign
-users:
-- name: foreign-user
-  user: {token: secret-token}
-YAML
+write_foreign_kubeconfig
 kubectl() { "$MK_TEST_KUBECTL" "$@"; }
 start_flags=(--driver=$engine "${release_flags[@]}" --preload-mirror="$MK_TEST_NO_PRELOAD_MIRROR")
 sysctls_before=$(host_sysctls)

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "mk/cluster/access.hpp"
 
+#include "mk/cluster/apiserver.hpp"
+#include "mk/cluster/kubernetes.hpp"
 #include "mk/cluster/nodes.hpp"
 #include "mk/cluster/status.hpp"
 #include "mk/exec/local_runner.hpp"
+#include "mk/kube/kubeconfig.hpp"
 #include "mk/ssh/runner.hpp"
 
 #include <filesystem>
@@ -54,6 +57,34 @@ Result<std::vector<std::string>> ssh_command(Env& env, driver::Driver& driver, s
     argv.insert(argv.end(), command.begin(), command.end());
   }
   return argv;
+}
+
+Result<std::string> update_context(Env& env, driver::Driver& driver, std::string_view profile) {
+  auto lock = MK_TRY(lock_profile(env, profile));
+  auto config = MK_TRY(env.store.load(profile));
+  if (!config) return fail(profile_not_found(profile));
+  if (!config->kubernetes_enabled)
+    return fail(ErrorCode::usage,
+                fmt::format("cluster {} runs without Kubernetes: it has no kubeconfig entry", profile));
+  auto& primary = *config->primary();
+  auto info = MK_TRY(driver.inspect_node(primary.name));
+  if (info.state != driver::State::running)
+    return fail(Error{ErrorCode::node_failed,
+                      fmt::format("node {} is not running ({})", primary.name, driver::to_string(info.state)),
+                      {},
+                      {},
+                      fmt::format("start it with: mk start -p {}", profile)});
+  primary.ports = info.ports;
+  MK_TRY(env.store.save(*config));
+  auto certificates = profile_certificates(env.paths, profile);
+  kube::KubeconfigEntry entry;
+  entry.name = std::string(profile);
+  entry.server = api_server(env.paths, *config).base_url;
+  entry.certificate_authority = env.paths.ca_cert().string();
+  entry.client_certificate = certificates.client_cert.string();
+  entry.client_key = certificates.client_key.string();
+  MK_TRY(kube::write_kubeconfig_entry(kube::kubeconfig_path(), entry, false));
+  return entry.server;
 }
 
 Result<std::string> node_list(Env& env, std::string_view profile) {

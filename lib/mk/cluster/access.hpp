@@ -16,6 +16,11 @@ Result<std::vector<std::string>> ssh_command(Env& env, driver::Driver& driver, s
                                              std::string_view node, const std::vector<std::string>& command,
                                              bool allocate_tty);
 
+// `mk update-context`: the profile's kubeconfig cluster, user and context rewritten with the API server's
+// address as the engine publishes it now (recorded in the profile too); every other entry, and the current
+// context, stay as they are. Returns the server URL.
+Result<std::string> update_context(Env& env, driver::Driver& driver, std::string_view profile);
+
 // `<node>\t<ip>` lines of `mk node list`.
 Result<std::string> node_list(Env& env, std::string_view profile);
 

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "mk/config/cluster.hpp"
+#include "mk/config/defaults.hpp"
 #include "mk/config/store.hpp"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -123,5 +125,31 @@ TEST_CASE("a profile lock excludes a second holder until released", "[config]") 
   CHECK(second.error().code == ErrorCode::conflict);
   *first = core::FileLock();
   CHECK(store.lock("dev", std::chrono::milliseconds(100), [] {}));
+  std::filesystem::remove_all(home);
+}
+
+TEST_CASE("mk config defaults are stored atomically, reread, and only known keys are taken", "[config]") {
+  auto home = std::filesystem::temp_directory_path() / ("mk-test-defaults-" + std::to_string(::getpid()));
+  core::Paths paths(home);
+  auto empty = config::load_defaults(paths);
+  REQUIRE(empty);
+  CHECK(empty->empty());
+  REQUIRE(config::save_defaults(paths, {{"profile", "dev"}, {"cpus", "2"}}));
+  auto loaded = config::load_defaults(paths);
+  REQUIRE(loaded);
+  CHECK(*loaded == config::Defaults{{"cpus", "2"}, {"profile", "dev"}});
+  struct stat st {};
+  REQUIRE(::stat((home / "config" / "config.json").c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  CHECK(config::check_default_key("image-repository"));
+  auto unknown = config::check_default_key("colour");
+  REQUIRE_FALSE(unknown);
+  CHECK(unknown.error().code == ErrorCode::usage);
+  CHECK(unknown.error().advice.find("registry-mirror") != std::string::npos);
+  {
+    std::ofstream corrupt(home / "config" / "config.json");
+    corrupt << "[1, 2";
+  }
+  CHECK_FALSE(config::load_defaults(paths));
   std::filesystem::remove_all(home);
 }
