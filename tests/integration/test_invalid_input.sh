@@ -27,7 +27,7 @@ expect_usage start -p $p --no-such-flag
 expect_usage start -p $p --no-kubernetes --wait=apiserver,nodes
 assert_contains "$r_err" "invalid --wait"
 expect_usage status -p $p -o yaml
-expect_usage completion fish
+expect_usage completion tcsh
 expect_usage frobnicate
 
 note "every command checks -p before it touches anything"
