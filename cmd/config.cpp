@@ -78,7 +78,10 @@ Result<int> run_config_get(App& app) {
   auto defaults = MK_TRY(config::load_defaults(app.env().paths));
   auto it = defaults.find(in.name);
   if (it == defaults.end())
-    return fail(Error{ErrorCode::not_found, fmt::format("{} is not set", in.name), {}, {},
+    return fail(Error{ErrorCode::not_found,
+                      fmt::format("{} is not set", in.name),
+                      {},
+                      {},
                       fmt::format("set it with: mk config set {} VALUE", in.name)});
   fmt::print("{}\n", it->second);
   return 0;

@@ -69,23 +69,15 @@ Status require_running_primary(driver::Driver& driver, const config::ClusterConf
   return {};
 }
 
-// Runs `steps` for the context's target under a rollback of what they create; an interrupt is reported as
-// one.
-Status run_guarded(StartContext& context, const std::vector<std::unique_ptr<Step>>& steps) {
-  RollbackGuard guard(context.rollback, context.env.ui);
-  Status result;
-  try {
-    result = run_steps(steps, context);
-  } catch (const std::exception& e) {
-    result = fail(ErrorCode::failure, fmt::format("unexpected failure: {}", e.what()));
+// Makes `context` work on the existing cluster `config`, whose control plane was completed.
+Status take_existing(StartContext& context, config::ClusterConfig config) {
+  context.config = std::move(config);
+  context.existed = true;
+  context.control_plane_initialized = true;
+  if (context.config.kubernetes_enabled) {
+    context.version = MK_TRY(k8s::parse_version(context.config.kubernetes.version));
+    context.plan = MK_TRY(plan_of(context.config));
   }
-  if (!result) {
-    auto error = std::move(result).error();
-    if (core::interrupted()) error.code = ErrorCode::interrupted;
-    return fail(std::move(error));
-  }
-  if (core::interrupted()) return fail(ErrorCode::interrupted, "interrupted");
-  guard.commit();
   return {};
 }
 
@@ -116,13 +108,7 @@ Result<std::string> add_node(Env& env, driver::Driver& driver, std::string_view 
   MK_TRY(require_running_primary(driver, config));
   auto request = request_for(config);
   StartContext context{.env = env, .driver = driver, .request = request};
-  context.config = std::move(config);
-  context.existed = true;
-  context.control_plane_initialized = true;
-  if (context.config.kubernetes_enabled) {
-    context.version = MK_TRY(k8s::parse_version(context.config.kubernetes.version));
-    context.plan = MK_TRY(plan_of(context.config));
-  }
+  MK_TRY(take_existing(context, std::move(config)));
   int number = config::next_node_number(context.config);
   auto name = config::node_name(profile, number - 1);
   context.config.nodes.push_back({name, {}, false, {}, {}});
@@ -142,7 +128,7 @@ Result<std::string> add_node(Env& env, driver::Driver& driver, std::string_view 
   steps.push_back(context.config.kubernetes_enabled ? steps::fetch_artifacts() : steps::prepare_node_image());
   for (auto& step : plan_node(context))
     steps.push_back(std::move(step));
-  MK_TRY(run_guarded(context, steps));
+  MK_TRY(run_guarded(context, [&] { return run_steps(steps, context); }));
   return name;
 }
 
@@ -244,18 +230,13 @@ Status start_node(Env& env, driver::Driver& driver, std::string_view profile, st
     return fail(ErrorCode::conflict, fmt::format("node {} is paused; unpause it first", node.name));
   auto request = request_for(config);
   StartContext context{.env = env, .driver = driver, .request = request};
-  context.config = std::move(config);
-  context.existed = true;
-  context.control_plane_initialized = true;
-  if (context.config.kubernetes_enabled) {
-    context.version = MK_TRY(k8s::parse_version(context.config.kubernetes.version));
-    context.plan = MK_TRY(plan_of(context.config));
-  }
+  MK_TRY(take_existing(context, std::move(config)));
   size_t index = 0;
   while (context.config.nodes[index].name != node.name)
     ++index;
   context.retarget(index, state);
-  return run_guarded(context, plan_node(context));
+  auto steps = plan_node(context);
+  return run_guarded(context, [&] { return run_steps(steps, context); });
 }
 
 } // namespace mk::cluster

@@ -311,21 +311,7 @@ Status start(Env& env, driver::Driver& driver, const StartRequest& request) {
   auto lock = MK_TRY(lock_profile(env, request.profile));
   StartContext context{.env = env, .driver = driver, .request = request};
   // undoes what this run created on every way out: an error, an exception, an interrupt
-  RollbackGuard guard(context.rollback, env.ui);
-  Status result;
-  try {
-    result = run_start(context);
-  } catch (const std::exception& e) {
-    result = fail(ErrorCode::failure, fmt::format("unexpected failure: {}", e.what()));
-  }
-  if (!result) {
-    auto error = std::move(result).error();
-    if (core::interrupted()) error.code = ErrorCode::interrupted;
-    return fail(std::move(error));
-  }
-  if (core::interrupted()) return fail(ErrorCode::interrupted, "interrupted");
-  guard.commit();
-  return {};
+  return run_guarded(context, [&] { return run_start(context); });
 }
 
 Result<std::string> dry_run(Env& env, const StartRequest& request) {

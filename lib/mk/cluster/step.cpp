@@ -43,6 +43,24 @@ static Error interrupted_error() {
   return Error{ErrorCode::interrupted, "interrupted", {}, {}, {}};
 }
 
+Status run_guarded(StartContext& context, const std::function<Status()>& work) {
+  RollbackGuard guard(context.rollback, context.env.ui);
+  Status result;
+  try {
+    result = work();
+  } catch (const std::exception& e) {
+    result = fail(ErrorCode::failure, fmt::format("unexpected failure: {}", e.what()));
+  }
+  if (!result) {
+    auto error = std::move(result).error();
+    if (core::interrupted()) error.code = ErrorCode::interrupted;
+    return fail(std::move(error));
+  }
+  if (core::interrupted()) return fail(ErrorCode::interrupted, "interrupted");
+  guard.commit();
+  return {};
+}
+
 Status run_steps(const std::vector<std::unique_ptr<Step>>& steps, StartContext& context) {
   for (const auto& step : steps) {
     if (core::interrupted()) return fail(interrupted_error());

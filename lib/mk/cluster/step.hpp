@@ -123,6 +123,10 @@ public:
   virtual Status run(StartContext& context) = 0;
 };
 
+// Runs `work` under a rollback of what it creates (undone on every way out: an error, an exception, an
+// interrupt; kept when it succeeds); an interrupt is reported as one.
+Status run_guarded(StartContext& context, const std::function<Status()>& work);
+
 // The steps that bring the context's target node up (defined in start.cpp): created or started, booted,
 // configured, and then the cluster (the primary) or its membership (a worker).
 std::vector<std::unique_ptr<Step>> plan_node(const StartContext& context);

@@ -10,9 +10,16 @@
 namespace mk::config {
 
 const std::vector<std::string_view>& default_keys() {
-  static const std::vector<std::string_view> keys = {
-      "profile",          "driver",         "cpus",          "memory",       "kubernetes-version",
-      "image-mirror-country", "image-repository", "registry-mirror", "binary-mirror", "base-image"};
+  static const std::vector<std::string_view> keys = {"profile",
+                                                     "driver",
+                                                     "cpus",
+                                                     "memory",
+                                                     "kubernetes-version",
+                                                     "image-mirror-country",
+                                                     "image-repository",
+                                                     "registry-mirror",
+                                                     "binary-mirror",
+                                                     "base-image"};
   return keys;
 }
 
@@ -26,7 +33,10 @@ Status check_default_key(std::string_view key) {
   std::string valid;
   for (auto k : keys)
     valid += (valid.empty() ? "" : ", ") + std::string(k);
-  return fail(Error{ErrorCode::usage, fmt::format("unknown config key \"{}\"", key), {}, {},
+  return fail(Error{ErrorCode::usage,
+                    fmt::format("unknown config key \"{}\"", key),
+                    {},
+                    {},
                     fmt::format("valid keys: {}", valid)});
 }
 

@@ -10,9 +10,9 @@
 #include <string_view>
 #include <vector>
 
-// `mk config`: persistent defaults for `mk start` flags and the default profile, in MK_HOME/config/config.json
-// (written atomically). Precedence: a flag on the command line, then the existing profile's stored choice, then
-// these defaults, then mk's own.
+// `mk config`: persistent defaults for `mk start` flags and the default profile, in
+// MK_HOME/config/config.json (written atomically). Precedence: a flag on the command line, then the existing
+// profile's stored choice, then these defaults, then mk's own.
 namespace mk::config {
 
 using Defaults = std::map<std::string, std::string, std::less<>>;
