@@ -17,6 +17,7 @@ class App {
 public:
   explicit App(const Invocation& invocation);
   cluster::Env& env() { return m_env; }
+  const core::Log& log() const { return m_log; }
   const Invocation& invocation() const { return m_invocation; }
   // The driver for a command on `profile`: --driver if given, else the profile's, else auto-detected.
   Result<driver::Driver*> driver_for_profile(std::string_view profile, std::string_view requested = {});
@@ -57,6 +58,18 @@ Result<int> run_config_view(App& app);
 // The `mk start` flags with mk config's defaults filled in where the command line left them empty (for a new
 // cluster only: an existing profile keeps its own choices).
 Result<cluster::StartFlags> flags_with_defaults(App& app, cluster::StartFlags flags);
+Result<int> run_addons_list(App& app);
+Result<int> run_addons_enable(App& app);
+Result<int> run_addons_disable(App& app);
+Result<int> run_addons_images(App& app);
+Result<int> run_dashboard(App& app);
+Result<int> run_image_load(App& app);
+Result<int> run_image_ls(App& app);
+Result<int> run_image_rm(App& app);
+Result<int> run_service(App& app);
+Result<int> run_service_list(App& app);
+Result<int> run_logs(App& app);
+Result<int> run_cp(App& app);
 Result<int> run_version(App& app);
 Result<int> run_cache_list(App& app);
 Result<int> run_cache_export(App& app);

@@ -68,6 +68,8 @@ std::unique_ptr<CLI::App> build_app(Invocation& in) {
       "--wait", f.wait,
       "What to wait for before returning: a list of apiserver, system_pods, default_sa, "
       "apps_running, node_ready, kubelet, extra; or all, none (default: apiserver,node_ready,default_sa)");
+  start->add_option("--addons", f.addons,
+                    "Addons to enable, comma-separated (see mk addons list); recorded in the profile");
   start->add_flag("--keep-context", f.keep_context,
                   "Add the cluster to the kubeconfig without making it the current context");
   start->add_flag(
@@ -155,6 +157,66 @@ std::unique_ptr<CLI::App> build_app(Invocation& in) {
   config_unset->add_option("key", in.name, "The key")->required();
   config->add_subcommand("view", "Print every default");
 
+  auto* addons = app->add_subcommand("addons", "Enable, disable and list a cluster's addons");
+  addons->require_subcommand(1);
+  auto* addons_list = addons->add_subcommand("list", "List the addons and whether the profile enables them");
+  addons_list->add_option("-o,--output", in.output, "Output format: text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  auto* addons_enable =
+      addons->add_subcommand("enable", "Enable an addon (a stopped cluster gets it on its next start)");
+  addons_enable->add_option("name", in.name, "The addon")->required();
+  addons_enable->add_option("--images", in.images,
+                            "Custom images, ROLE=REFERENCE,... (roles: mk addons images NAME)");
+  addons_enable->add_option("--registries", in.registries, "Custom registries, ROLE=HOST,...");
+  addons_enable->add_flag("--wait", in.wait, "Wait until the addon's pods are Ready");
+  addons_enable->add_option("--wait-timeout", in.wait_timeout,
+                            "How long --wait waits, e.g. 90s or 6m (default 6m)");
+  auto* addons_disable = addons->add_subcommand("disable", "Disable an addon and delete its objects");
+  addons_disable->add_option("name", in.name, "The addon")->required();
+  auto* addons_images =
+      addons->add_subcommand("images", "Print an addon's images for this profile and their registries");
+  addons_images->add_option("name", in.name, "The addon")->required();
+
+  auto* dashboard = app->add_subcommand(
+      "dashboard", "Run an API proxy to the dashboard addon, print its URL and open it in a browser");
+  dashboard->add_flag("--url", in.url, "Only print the URL (do not open a browser)");
+
+  auto* image = app->add_subcommand("image", "Manage the images in the nodes' container runtime");
+  image->require_subcommand(1);
+  auto* image_load = image->add_subcommand(
+      "load", "Load an image of the host's engine, or an image tar file, into every running node (streamed)");
+  image_load->add_option("source", in.name, "IMAGE (docker save) or FILE.tar")->required();
+  image_load->add_flag(
+      "--overwrite", in.overwrite,
+      "Load even where the node has the image already (default true; --overwrite=false keeps "
+      "theirs)");
+  image->add_subcommand("ls", "List the images in the nodes");
+  auto* image_rm = image->add_subcommand("rm", "Remove an image from every node");
+  image_rm->add_option("image", in.name, "The image, e.g. busybox:1.36")->required();
+
+  auto* service = app->add_subcommand(
+      "service",
+      "Print the URLs of a NodePort Service and open them: mk service NAME [--url]; mk service list");
+  service->require_subcommand(0, 1);
+  service->add_option("name", in.name, "The Service");
+  service->add_option("-n,--namespace", in.service_namespace, "Its namespace (default: default)");
+  service->add_flag("--url", in.url, "Only print the URLs (do not open a browser)");
+  auto* service_list = service->add_subcommand("list", "List the Services' ports and their URLs");
+  service_list->add_option("-n,--namespace", in.service_namespace, "Only this namespace (default: all)");
+
+  auto* logs = app->add_subcommand(
+      "logs", "Print what a bug report needs: the last start's log, kubelet, containerd and component logs");
+  logs->add_option("-n,--node", in.node, "The node (default: the primary node)");
+  logs->add_option("--file", in.file, "Write the logs to this file instead of stdout");
+  logs->add_option("--length", in.length, "Lines per source (default 60)")->check(CLI::Range(1, 100000));
+  logs->add_flag("--problems", in.problems, "Only the lines that report a problem");
+  logs->add_flag("-f,--follow", in.follow, "Follow the kubelet's journal");
+
+  auto* cp = app->add_subcommand("cp", "Copy a file between the host and a node: mk cp SRC [NODE:]DST, "
+                                       "mk cp [NODE:]SRC DST");
+  cp->add_option("source", in.name, "A host file, or [NODE:]/PATH in a node")->required();
+  cp->add_option("destination", in.value, "[NODE:]/PATH in a node, or a host path")->required();
+
   auto* version = app->add_subcommand("version", "Print the version of mk");
   version->add_option("-o,--output", in.output, "Output format: text or json")
       ->check(CLI::IsMember({"text", "json"}));
@@ -205,6 +267,7 @@ Parsed parse_command_line(int argc, char** argv) {
     return {std::nullopt, core::exit_code_for(ErrorCode::usage)};
   }
   in.command = command_path(*app);
+  in.argv.assign(argv, argv + argc);
   in.profile_given = app->get_option("--profile")->count() > 0;
   return {std::move(in), 0};
 }

@@ -11,6 +11,7 @@ namespace mk::cmd {
 
 // The parsed command line: which command, with which options. Only cli.cpp knows CLI11.
 struct Invocation {
+  std::vector<std::string> argv; // the command line as given (for mk start's log)
   std::string command; // "start", "stop", "delete", "status", "ssh", "node list", "ip", "profile list",
                        // "version", "completion", "kubectl"
   std::string profile = "mk";
@@ -29,6 +30,16 @@ struct Invocation {
   std::string file;                   // cache export / import
   std::string name;                   // profile NAME / config KEY
   std::string value;                  // config set VALUE
+  std::string images;                 // addons enable --images ROLE=REF,...
+  std::string registries;             // addons enable --registries ROLE=HOST,...
+  bool wait = false;                  // addons enable --wait
+  std::string wait_timeout = "6m";    // addons enable --wait-timeout
+  bool url = false;                   // dashboard / service --url
+  std::string service_namespace;      // service -n (empty: default; service list: every namespace)
+  bool overwrite = true;              // image load --overwrite
+  int length = 60;                    // logs --length
+  bool problems = false;              // logs --problems
+  bool follow = false;                // logs -f
 };
 
 // The outcome of parsing: an invocation to run, or an exit code when parsing already answered (--help: 0,

@@ -16,17 +16,22 @@ namespace {
 
 using namespace mk;
 
-void print_error(const Error& error) {
-  bool colour = ui::use_colour(stderr);
-  fmt::print(stderr, "{} {}\n", colour ? "\033[31m✗\033[0m" : "✗", error.summary());
+// The error as mk prints it: the summary, then the failed command, its exit code and output, then advice.
+std::string error_text(const Error& error, bool colour) {
+  auto text = fmt::format("{} {}\n", colour ? "\033[31m✗\033[0m" : "✗", error.summary());
   if (error.command) {
     const auto& c = *error.command;
-    fmt::print(stderr, "  command: {}\n  exit code: {}\n", exec::shell_quote(c.argv), c.exit_code);
+    text += fmt::format("  command: {}\n  exit code: {}\n", exec::shell_quote(c.argv), c.exit_code);
     auto output = core::trim(c.err).empty() ? c.out : c.err;
     if (!core::trim(output).empty())
-      fmt::print(stderr, "  output:\n{}", core::indent(core::last_lines(output, 15), "    "));
+      text += fmt::format("  output:\n{}", core::indent(core::last_lines(output, 15), "    "));
   }
-  if (!error.advice.empty()) fmt::print(stderr, "  hint: {}\n", error.advice);
+  if (!error.advice.empty()) text += fmt::format("  hint: {}\n", error.advice);
+  return text;
+}
+
+void print_error(const Error& error) {
+  fmt::print(stderr, "{}", error_text(error, ui::use_colour(stderr)));
 }
 
 Result<int> dispatch(cmd::App& app) {
@@ -56,6 +61,18 @@ Result<int> dispatch(cmd::App& app) {
   if (command == "config get") return cmd::run_config_get(app);
   if (command == "config unset") return cmd::run_config_unset(app);
   if (command == "config view") return cmd::run_config_view(app);
+  if (command == "addons list") return cmd::run_addons_list(app);
+  if (command == "addons enable") return cmd::run_addons_enable(app);
+  if (command == "addons disable") return cmd::run_addons_disable(app);
+  if (command == "addons images") return cmd::run_addons_images(app);
+  if (command == "dashboard") return cmd::run_dashboard(app);
+  if (command == "image load") return cmd::run_image_load(app);
+  if (command == "image ls") return cmd::run_image_ls(app);
+  if (command == "image rm") return cmd::run_image_rm(app);
+  if (command == "service") return cmd::run_service(app);
+  if (command == "service list") return cmd::run_service_list(app);
+  if (command == "logs") return cmd::run_logs(app);
+  if (command == "cp") return cmd::run_cp(app);
   if (command == "version") return cmd::run_version(app);
   if (command == "cache list") return cmd::run_cache_list(app);
   if (command == "cache export") return cmd::run_cache_export(app);
@@ -87,6 +104,7 @@ int main(int argc, char** argv) {
     auto result = dispatch(app);
     if (result) return *result;
     print_error(result.error());
+    app.log().record("mk failed:\n" + error_text(result.error(), false)); // into mk start's log too
     // an interrupted command exits as the shells expect: 128 + the signal (130 SIGINT, 143 SIGTERM, 129
     // SIGHUP)
     if (result.error().code == ErrorCode::interrupted && core::interrupt_signal() != 0)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cmd/app.hpp"
+#include "cmd/table.hpp"
 #include "mk/cluster/profiles.hpp"
 #include "mk/core/build_info.hpp"
 
@@ -34,18 +35,7 @@ Result<int> run_profile_list(App& app) {
   for (const auto& r : rows)
     table.push_back({r.name, r.driver, r.ip, r.port ? std::to_string(r.port) : "",
                      r.version.empty() ? "-" : r.version, r.status, std::to_string(r.nodes)});
-  std::vector<size_t> widths(table.front().size(), 0);
-  for (const auto& row : table)
-    for (size_t i = 0; i < row.size(); ++i)
-      widths[i] = std::max(widths[i], row[i].size());
-  for (const auto& row : table) {
-    std::string line;
-    for (size_t i = 0; i < row.size(); ++i)
-      line += fmt::format("{:<{}}  ", row[i], widths[i]);
-    while (!line.empty() && line.back() == ' ')
-      line.pop_back();
-    fmt::print("{}\n", line);
-  }
+  print_table(table);
   return 0;
 }
 

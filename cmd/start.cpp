@@ -13,7 +13,11 @@ Result<int> run_start(App& app) {
   flags = MK_TRY(flags_with_defaults(app, std::move(flags)));
   auto request = MK_TRY(cluster::validate_start_flags(flags, cluster::detect_host_facts()));
   if (request.dry_run) {
-    // nothing is contacted: not the engine, not the network
+    // nothing is contacted: not the engine, not the network (the driver is chosen from what is installed)
+    if (auto* driver = app.driver_for_profile(request.profile, request.driver).value_or(nullptr))
+      request.driver = driver->name();
+    else if (!request.driver.empty())
+      MK_TRY(app.driver_for_profile(request.profile, request.driver)); // an unknown --driver is an error
     fmt::print("{}", MK_TRY(cluster::dry_run(app.env(), request)));
     return 0;
   }

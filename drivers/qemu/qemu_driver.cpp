@@ -41,6 +41,8 @@ constexpr const char* k_console = "console.log";
 constexpr const char* k_authorized_keys = "authorized_keys";
 constexpr const char* k_control_socket = "ssh.ctl";
 constexpr const char* k_node_data = "node-data";
+constexpr const char* k_forwards =
+    "forwards"; // "<guest port> <host port>" lines of the running VM's forwards
 constexpr const char* k_network_file = "network";    // the second NIC's systemd.network file (through fw_cfg)
 constexpr const char* k_guest_address = "10.0.2.15"; // user-mode networking's address for the guest
 constexpr const char* k_recorded_prefix = "/var/lib/mk/"; // what mk writes there is mirrored on the host
@@ -279,7 +281,7 @@ Status QemuDriver::launch(std::string_view node, const std::string& accelerator)
   for (int port : state.guest_ports)
     state.forwards[port] = MK_TRY(free_loopback_port());
   machine.forwards = state.forwards;
-  remove_files(d, {k_pidfile, k_qmp, k_console, k_control_socket});
+  remove_files(d, {k_pidfile, k_qmp, k_console, k_control_socket, k_forwards});
   auto argv = qemu_argv(machine);
   auto result = MK_TRY(m_host.run({argv, {}, {}, 60s, {}}));
   if (!result.ok()) {
@@ -326,7 +328,7 @@ Status QemuDriver::kill_machine(std::string_view node) {
       return fail(ErrorCode::driver_failed,
                   fmt::format("qemu (pid {}) of node {} does not exit", *pid, node));
   }
-  remove_files(d, {k_pidfile, k_qmp, k_control_socket});
+  remove_files(d, {k_pidfile, k_qmp, k_control_socket, k_forwards});
   return {};
 }
 
@@ -334,7 +336,7 @@ Status QemuDriver::stop_node(std::string_view node) {
   auto d = dir(node);
   auto pid = running_pid(node);
   if (!pid) {
-    remove_files(d, {k_pidfile, k_qmp, k_control_socket});
+    remove_files(d, {k_pidfile, k_qmp, k_control_socket, k_forwards});
     return {};
   }
   ssh::close_shared_connection(m_host, {0, d / "id_rsa", d / k_control_socket});
@@ -501,6 +503,23 @@ std::unique_ptr<exec::Runner> QemuDriver::node_runner(std::string_view node) {
   return std::make_unique<RecordingRunner>(
       std::make_unique<ssh::SshRunner>(m_host, ssh::Endpoint{port, d / "id_rsa", control}, std::string(node)),
       d / k_node_data);
+}
+
+Result<std::optional<int>> QemuDriver::loopback_forward(std::string_view node, int port) {
+  auto d = dir(node);
+  if (!running_pid(node)) return fail(ErrorCode::node_failed, fmt::format("node {} is not running", node));
+  std::ifstream recorded(d / k_forwards);
+  for (int guest = 0, host = 0; recorded >> guest >> host;)
+    if (guest == port) return std::optional<int>(host);
+  auto host = MK_TRY(free_loopback_port());
+  auto command = fmt::format("hostfwd_add net0 tcp:127.0.0.1:{}-:{}", host, port);
+  // the human monitor answers with an empty string, or with the reason it refused
+  auto answer = MK_TRY(qmp_execute(d / k_qmp, "human-monitor-command", 3s, {{"command-line", command}}));
+  if (answer.is_string() && !core::trim(answer.get<std::string>()).empty())
+    return fail(ErrorCode::driver_failed,
+                fmt::format("qemu refused {}: {}", command, core::trim(answer.get<std::string>())));
+  std::ofstream(d / k_forwards, std::ios::app) << port << ' ' << host << '\n';
+  return std::optional<int>(host);
 }
 
 Status QemuDriver::remove_everything_created() {

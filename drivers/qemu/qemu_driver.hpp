@@ -36,6 +36,7 @@ public:
   Status remove_everything_created() override;
   std::string host_loopback_alias() const override { return "10.0.2.2"; } // user-mode networking's gateway
   bool shares_host_kernel() const override { return false; }
+  Result<std::optional<int>> loopback_forward(std::string_view node, int port) override;
   std::optional<std::filesystem::path> image_cache_file(std::string_view image) const override;
   std::string caveat() const override;
 

@@ -68,7 +68,7 @@ Status send(int fd, const std::string& text, const std::filesystem::path& socket
 } // namespace
 
 Result<nlohmann::json> qmp_execute(const std::filesystem::path& socket, std::string_view command,
-                                   std::chrono::milliseconds timeout) {
+                                   std::chrono::milliseconds timeout, const nlohmann::json& arguments) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   sockaddr_un address{};
   address.sun_family = AF_UNIX;
@@ -86,7 +86,9 @@ Result<nlohmann::json> qmp_execute(const std::filesystem::path& socket, std::str
               "\n",
               socket));
   MK_TRY(read_reply(connection.fd(), buffer, deadline, socket));
-  MK_TRY(send(connection.fd(), nlohmann::json{{"execute", command}}.dump() + "\n", socket));
+  nlohmann::json request{{"execute", command}};
+  if (!arguments.is_null()) request["arguments"] = arguments;
+  MK_TRY(send(connection.fd(), request.dump() + "\n", socket));
   auto reply = MK_TRY(read_reply(connection.fd(), buffer, deadline, socket));
   if (reply.contains("error"))
     return fail(

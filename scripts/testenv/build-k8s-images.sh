@@ -5,7 +5,10 @@
 #   and their libraries, nft backend like the node), pause (the source tree's pause.c, static), etcd (Debian's
 #   etcd-server binary, tagged as the version kubeadm expects), and the tests' workload image mk-test-busybox:2
 #   (Debian's busybox-static, every applet a link to the one static binary: sh, ping, wget, httpd, nc, ip, timeout,
-#   ...; its wget crashes with -T, so callers bound it with `timeout`).
+#   ...; its wget crashes with -T, so callers bound it with `timeout`), and the registry addon's image registry
+#   (Debian's docker-registry, i.e. distribution 2.8, tagged as the upstream docker.io/registry tag that
+#   addons/registry/addon.yaml pins, so the addon finds it under --image-repository; it behaves like the upstream
+#   image: `registry serve /etc/docker/registry/config.yml`, plain HTTP on :5000, data in /var/lib/registry).
 # There is no CoreDNS source on Debian 12, so no CoreDNS image: its pods stay pending in the tests.
 # Idempotent: an image whose tag the registry already has (asked at $MK_TESTENV_REGISTRY, the read-only instance) is
 # skipped. Pushes go through the writable loopback instance: $MK_TESTENV_PUSH_REGISTRY when this runs under
@@ -121,4 +124,45 @@ if ! pushed mk-test-busybox 2; then
   done
   mkdir -p "$root/www"
   publish "$root" mk-test-busybox 2 -c "$path_env" -c 'CMD ["sh"]'
+fi
+
+# the registry addon's image: the tag is the one addons/registry/addon.yaml pins upstream
+registry_tag=$(sed -n 's#^ *upstream: *docker\.io/registry:\([^@]*\)@.*#\1#p' "$here/../../addons/registry/addon.yaml")
+[ -n "$registry_tag" ] || { echo "cannot read the registry tag from addons/registry/addon.yaml" >&2; exit 1; }
+if ! pushed registry "$registry_tag"; then
+  (cd "$work" && rm -rf registry-deb docker-registry_*.deb && apt-get download docker-registry >/dev/null 2>&1 &&
+    dpkg-deb -x docker-registry_*.deb registry-deb)
+  root=$work/registry
+  skeleton "$root"
+  install -m 755 "$work/registry-deb/usr/bin/docker-registry" "$root/usr/bin/registry"
+  copy_packages "$root" libc6
+  mkdir -p "$root/etc/docker/registry" "$root/etc/distribution" "$root/var/lib/registry"
+  cat >"$root/etc/docker/registry/config.yml" <<'YAML'
+version: 0.1
+log:
+  level: info
+  fields:
+    service: registry
+storage:
+  filesystem:
+    rootdirectory: /var/lib/registry
+  delete:
+    enabled: true
+  cache:
+    blobdescriptor: inmemory
+http:
+  addr: :5000
+  headers:
+    X-Content-Type-Options: [nosniff]
+health:
+  storagedriver:
+    enabled: true
+    interval: 10s
+    threshold: 3
+YAML
+  # where the upstream registry:3 image keeps its config
+  ln -s ../docker/registry/config.yml "$root/etc/distribution/config.yml"
+  chroot "$root" /usr/bin/registry --version >/dev/null
+  publish "$root" registry "$registry_tag" -c "$path_env" -c 'EXPOSE 5000' \
+    -c 'ENTRYPOINT ["/usr/bin/registry"]' -c 'CMD ["serve", "/etc/docker/registry/config.yml"]'
 fi

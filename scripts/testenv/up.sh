@@ -46,6 +46,24 @@ export MK_TESTENV_REGISTRY=$docker0:5000
 "$here/build-k8s-images.sh" "$K8S_BIN" "$K8S_TREE" "$K8S_VERSION" >&2
 "$here/build-preload.sh" "$K8S_BIN" "$K8S_VERSION" "$node_image"
 
+# the test workload image in the host's engine too (mk image load, pushes to the registry addon): busybox-static
+# with its applets, as in the local release, but in no registry
+host_busybox=mk-local/test-busybox:2
+if ! docker image inspect "$host_busybox" >/dev/null 2>&1; then
+  root=$cache/images/host-busybox
+  rm -rf "$root" && mkdir -p "$root/usr/bin" "$root/www" "$root/tmp"
+  (cd "$cache/images" && rm -rf host-busybox-deb busybox-static_*.deb && apt-get download busybox-static >/dev/null 2>&1 &&
+    dpkg-deb -x busybox-static_*.deb host-busybox-deb)
+  install -m 755 "$cache/images/host-busybox-deb/bin/busybox" "$root/usr/bin/busybox"
+  for l in bin sbin; do ln -s usr/bin "$root/$l"; done
+  for applet in $("$root/usr/bin/busybox" --list); do
+    [ -e "$root/usr/bin/$applet" ] || ln -s busybox "$root/usr/bin/$applet"
+  done
+  tar -C "$root" --owner=0 --group=0 --numeric-owner -c . |
+    docker import -c 'ENV PATH=/usr/bin:/bin' -c 'CMD ["sh"]' - "$host_busybox" >/dev/null
+  say "built $host_busybox in the host's engine"
+fi
+
 # binary mirror: <base>/<version>/bin/linux/amd64/<name> and <name>.sha256 (just the hash, like dl.k8s.io); the
 # preload is served from the same server under /preload
 mirror_dir=$cache/mirror/release/$K8S_VERSION/bin/linux/amd64
@@ -77,6 +95,7 @@ export MK_TEST_K8S_VERSION=$K8S_VERSION
 export MK_TEST_REGISTRY=$MK_TESTENV_REGISTRY
 export MK_TEST_IMAGE_REPOSITORY=$MK_TESTENV_REGISTRY/google_containers
 export MK_TEST_BUSYBOX_IMAGE=$MK_TESTENV_REGISTRY/google_containers/mk-test-busybox:2
+export MK_TEST_HOST_BUSYBOX_IMAGE=$host_busybox
 export MK_TEST_BINARY_MIRROR=http://127.0.0.1:$mirror_port/release
 export MK_TEST_PRELOAD_MIRROR=http://127.0.0.1:$mirror_port/preload
 export MK_TEST_NO_PRELOAD_MIRROR=http://127.0.0.1:$mirror_port/no-preload

@@ -35,6 +35,9 @@ assert_eq "$(mk config get profile)" $p
 assert_eq "$(mk profile)" $p "mk profile prints the profile commands act on"
 
 note "a flag overrides a default (dry run)"
+mk config set memory 3500mb >/dev/null
+assert_contains "$(mk start -p other --dry-run)" "memory: 3500 MB" "--dry-run shows the configured default"
+assert_contains "$(mk start -p other --dry-run --memory=4g)" "memory: 4096 MB" "--dry-run shows the flag"
 assert_contains "$(mk start -p other --dry-run)" "$MK_TEST_IMAGE_REPOSITORY/kube-apiserver:$MK_TEST_K8S_VERSION"
 run_mk dry start -p other --dry-run --image-repository=flag.example.test/k8s
 assert_contains "$dry_out" "flag.example.test/k8s/kube-apiserver:$MK_TEST_K8S_VERSION"
@@ -59,6 +62,11 @@ run_mk status status
 assert_eq "$status_rc" 0 "status of the configured profile: $status_err"
 assert_contains "$status_out" "$p"
 assert_eq "$(mk ip)" "$(mk ip -p $p)"
+
+note "an existing profile keeps its own settings over mk config's"
+mk config set memory 5000mb >/dev/null
+assert_contains "$(mk start --dry-run)" "memory: 3500 MB" "the existing cluster's memory"
+assert_eq "$(docker inspect -f '{{.HostConfig.Memory}}' $p)" $((3500 * 1024 * 1024)) "the node got the configured memory"
 
 note "mk update-context repairs a broken entry and leaves the foreign one alone"
 kubectl config set-cluster $p --server=https://127.0.0.1:1 >/dev/null

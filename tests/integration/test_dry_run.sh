@@ -15,7 +15,13 @@ assert_eq "$(echo "$plan_out" | grep -c '^image: ')" 7
 if echo "$plan_out" | grep -E 'gcr\.io|registry\.k8s\.io|dl\.k8s\.io|storage\.googleapis\.com|docker\.io|github\.com'; then
   fail "the cn plan names an upstream host"
 fi
-assert_eq "$(echo "$plan_out" | grep -vc 'aliyuncs.com')" 0 "every line points at the Aliyun mirrors"
+artefacts=$(echo "$plan_out" | grep -E '^(base image|preload|preload checksum|binary|binary checksum|image|addon image): ')
+assert_eq "$(echo "$artefacts" | grep -vc 'aliyuncs.com')" 0 "every artefact points at the Aliyun mirrors"
+for setting in "driver: " "cpus: " "memory: " "nodes: 1" "kubernetes version: v1.23.3"; do
+  assert_contains "$plan_out" "$setting" "the plan shows the effective settings"
+done
+assert_eq "$(echo "$plan_out" | grep -cvE '^(  |(driver|cpus|memory|nodes|kubernetes version|base image|preload|preload checksum|binary|binary checksum|image|addon image): )')" 0 \
+  "the plan has only notes, settings and artefacts"
 assert_eq "$(docker ps -aq | sort; docker volume ls -q | sort; docker network ls -q | sort)" "$before" "--dry-run created objects"
 [ ! -e "$MK_HOME/profiles/it-dry" ] || fail "--dry-run created a profile"
 

@@ -130,6 +130,8 @@ std::vector<fs::path> plan_cache_files(const core::Paths& paths, const mirror::P
   }
   for (const auto& image : plan.images)
     if (auto archive = cached_image_archive(paths, image)) files.push_back(*archive);
+  for (const auto& image : plan.addon_images)
+    if (auto archive = cached_image_archive(paths, image)) files.push_back(*archive);
   return files;
 }
 

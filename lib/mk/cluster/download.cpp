@@ -62,6 +62,20 @@ Status download_only(Env& env, driver::Driver& driver, const StartRequest& reque
       env.ui.warning(fmt::format("cannot cache the CoreDNS image: {}", dns.error().summary()));
     return {};
   }();
+  // an addon works without its image cached (the node pulls it), so a failure is a warning; a preload holds
+  // the default addons' images already
+  if (kubernetes) {
+    auto sources = addon_image_sources(config);
+    for (const auto& addon : MK_TRY(enabled_addons(config))) {
+      if (preload && addon.enabled_by_default) continue;
+      for (const auto& [role, upstream] : addon.images) {
+        auto reference = addons::image_reference(role, upstream, sources);
+        if (auto cached = archive_images(env, config, {reference}); !cached)
+          env.ui.warning(fmt::format("cannot cache image {} of addon {}: {}", reference, addon.name,
+                                     cached.error().summary()));
+      }
+    }
+  }
   auto image_result = image.get();
   env.ui.step_finished(kubernetes.has_value() && image_result.has_value());
   if (!image_result) return image_result;

@@ -25,13 +25,20 @@ Result<std::vector<addons::Addon>> enabled_addons(const config::ClusterConfig& c
   return chosen;
 }
 
+addons::ImageSources addon_image_sources(const config::ClusterConfig& config) {
+  const auto& repository = config.kubernetes.image_repository;
+  return {repository, mirror::flat_repository(repository), mirror::country_of_repository(repository),
+          config.custom_addon_images, config.custom_addon_registries};
+}
+
 Result<mirror::Plan> plan_of(const config::ClusterConfig& config) {
   auto version = MK_TRY(k8s::parse_version(config.kubernetes.version));
-  std::vector<std::string> addon_images;
+  auto plan = mirror::resolve(version, sources_of(config), {});
+  auto sources = addon_image_sources(config);
   for (const auto& addon : MK_TRY(enabled_addons(config)))
-    for (const auto& [key, image] : addon.images)
-      addon_images.push_back(image);
-  return mirror::resolve(version, sources_of(config), addon_images);
+    for (const auto& [role, image] : addon.images)
+      plan.addon_images.push_back(addons::image_reference(role, image, sources));
+  return plan;
 }
 
 ProfileCertificates profile_certificates(const core::Paths& paths, std::string_view profile) {

@@ -25,6 +25,10 @@ mirror::Sources sources_of(const config::ClusterConfig& config);
 // The addons the cluster runs: the defaults, plus or minus what the profile records.
 Result<std::vector<addons::Addon>> enabled_addons(const config::ClusterConfig& config);
 
+// Where the cluster's addon images come from (its image repository and mirror country, the custom images and
+// registries of `mk addons enable`).
+addons::ImageSources addon_image_sources(const config::ClusterConfig& config);
+
 // Everything a start of this Kubernetes cluster may fetch (the one resolver behind downloads, pulls and
 // --dry-run).
 Result<mirror::Plan> plan_of(const config::ClusterConfig& config);

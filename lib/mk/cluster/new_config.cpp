@@ -78,6 +78,8 @@ Result<config::ClusterConfig> config_for_request(Env& env, const StartRequest& r
                                                  std::string_view driver, bool probe) {
   if (auto existing = MK_TRY(env.store.load(request.profile))) {
     MK_TRY(check_existing(*existing, request, env.ui));
+    for (const auto& addon : request.addons)
+      existing->addons[addon] = true;
     return std::move(*existing);
   }
   bool vm = driver::is_vm_driver(driver);
@@ -92,7 +94,10 @@ Result<config::ClusterConfig> config_for_request(Env& env, const StartRequest& r
     env.ui.info(note);
   for (const auto& warning : selection.warnings)
     env.ui.warning(warning);
-  return new_cluster_config(request, driver, selection);
+  auto config = new_cluster_config(request, driver, selection);
+  for (const auto& addon : request.addons)
+    config.addons[addon] = true;
+  return config;
 }
 
 } // namespace mk::cluster

@@ -28,6 +28,17 @@ Result<config::NodeConfig> node_named(const config::ClusterConfig& config, std::
                     fmt::format("its nodes: {}", names.empty() ? "(none)" : names)});
 }
 
+// A paused cluster's frozen processes cannot end or be drained: node commands wait for the unpause.
+Status refuse_paused(const config::ClusterConfig& config) {
+  if (config.paused)
+    return fail(Error{ErrorCode::conflict,
+                      fmt::format("cluster {} is paused", config.name),
+                      {},
+                      {},
+                      fmt::format("unpause it first: mk unpause -p {}", config.name)});
+  return {};
+}
+
 namespace {
 
 Result<config::ClusterConfig> load_profile(Env& env, std::string_view profile) {
@@ -43,17 +54,6 @@ StartRequest request_for(const config::ClusterConfig& config) {
   request.driver = config.driver;
   request.kubernetes = config.kubernetes_enabled;
   return request;
-}
-
-// A paused cluster's frozen processes cannot end or be drained: node commands wait for the unpause.
-Status refuse_paused(const config::ClusterConfig& config) {
-  if (config.paused)
-    return fail(Error{ErrorCode::conflict,
-                      fmt::format("cluster {} is paused", config.name),
-                      {},
-                      {},
-                      fmt::format("unpause it first: mk unpause -p {}", config.name)});
-  return {};
 }
 
 Status require_running_primary(driver::Driver& driver, const config::ClusterConfig& config) {

@@ -14,6 +14,10 @@ namespace mk::cluster {
 // The node named `name` of `config` (empty: the primary); not_found (exit 85) naming the nodes otherwise.
 Result<config::NodeConfig> node_named(const config::ClusterConfig& config, std::string_view name);
 
+// A conflict (exit 11, advice: mk unpause) when the cluster is paused: its frozen processes cannot end, be
+// drained or take new objects.
+Status refuse_paused(const config::ClusterConfig& config);
+
 // Adds a worker to the running cluster `profile`: made from the profile's node image and artefacts (the
 // cache, then the profile's sources), joined with a short-lived token, Ready. Returns its name. A failure or
 // an interrupt removes the new node (container, volume, Node object, profile entry) and nothing else.

@@ -316,10 +316,18 @@ Status start(Env& env, driver::Driver& driver, const StartRequest& request) {
 
 Result<std::string> dry_run(Env& env, const StartRequest& request) {
   auto config = MK_TRY(config_for_request(env, request, request.driver, false));
-  if (!config.kubernetes_enabled) return fmt::format("base image: {}\n", config.base_image);
+  // the effective settings: the command line, else the existing profile's, else mk config's, else mk's
+  auto settings =
+      fmt::format("driver: {}\ncpus: {}\nmemory: {}\nnodes: {}\n",
+                  request.driver.empty() ? "(none installed)" : request.driver,
+                  config.cpus > 0 ? std::to_string(config.cpus) : "no limit",
+                  config.memory_mb > 0 ? fmt::format("{} MB", config.memory_mb) : "no limit",
+                  config.nodes.empty() ? std::max(1, request.nodes) : static_cast<int>(config.nodes.size()));
+  if (!config.kubernetes_enabled) return settings + fmt::format("base image: {}\n", config.base_image);
   auto plan = MK_TRY(plan_of(config));
   if (!request.preload) plan.preload = {};
-  return mirror::format_plan(plan);
+  return settings + fmt::format("kubernetes version: {}\n", config.kubernetes.version) +
+         mirror::format_plan(plan);
 }
 
 } // namespace mk::cluster

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "mk/cluster/start_request.hpp"
 
+#include "mk/addons/addons.hpp"
 #include "mk/config/validate.hpp"
 #include "mk/core/strings.hpp"
 #include "mk/k8s/version.hpp"
@@ -163,6 +164,14 @@ Result<StartRequest> validate_start_flags(const StartFlags& flags, const HostFac
   request.dry_run = flags.dry_run;
   request.preload = flags.preload;
   request.wait = MK_TRY(parse_wait(flags.wait));
+  for (const auto& name : core::split(flags.addons, ',')) {
+    auto trimmed = std::string(core::trim(name));
+    if (trimmed.empty()) continue;
+    MK_TRY(addons::find_addon(trimmed));
+    request.addons.push_back(trimmed);
+  }
+  if (!request.addons.empty() && !request.kubernetes)
+    return fail(ErrorCode::usage, "--addons needs Kubernetes: it cannot be combined with --no-kubernetes");
   if (flags.download_only && flags.dry_run)
     return fail(ErrorCode::usage, "--download-only cannot be combined with --dry-run");
   if ((flags.download_only || flags.dry_run) && flags.no_kubernetes)

@@ -33,7 +33,8 @@ struct StartFlags {
   bool download_only = false;
   bool dry_run = false;
   bool preload = true;
-  std::string wait; // --wait: components, "all" or "none"; empty: the default
+  std::string addons; // --addons: comma-separated names to enable
+  std::string wait;   // --wait: components, "all" or "none"; empty: the default
 };
 
 // Facts about this machine that validation needs.
@@ -81,8 +82,9 @@ struct StartRequest {
   std::string preload_mirror;                // http(s) base URL without trailing slash
   bool download_only = false;                // fill the cache, create nothing
   bool dry_run = false;                      // print the plan, touch nothing
-  bool preload = true; // false: binaries and images one by one, even when a preload exists
-  WaitFor wait{};      // what a Kubernetes start waits for before it returns
+  bool preload = true;             // false: binaries and images one by one, even when a preload exists
+  WaitFor wait{};                  // what a Kubernetes start waits for before it returns
+  std::vector<std::string> addons; // --addons: built-in addons to enable (recorded in the profile)
 };
 
 // Checks every flag before anything is created; usage error naming the flag otherwise.

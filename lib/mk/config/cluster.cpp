@@ -54,6 +54,8 @@ std::string to_json_text(const ClusterConfig& c) {
                    {"kubernetes", to_json(c.kubernetes)},
                    {"keep_context", c.keep_context},
                    {"addons", c.addons},
+                   {"custom_addon_images", c.custom_addon_images},
+                   {"custom_addon_registries", c.custom_addon_registries},
                    {"nodes", nodes},
                    {"highest_node_number", c.highest_node_number},
                    {"paused", c.paused}};
@@ -89,6 +91,8 @@ Result<ClusterConfig> cluster_from_json_text(std::string_view text) {
     read(document, "kubernetes_enabled", c.kubernetes_enabled);
     read(document, "keep_context", c.keep_context);
     read(document, "addons", c.addons);
+    read(document, "custom_addon_images", c.custom_addon_images);
+    read(document, "custom_addon_registries", c.custom_addon_registries);
     read(document, "highest_node_number", c.highest_node_number);
     read(document, "paused", c.paused);
     if (auto k = document.find("kubernetes"); k != document.end() && k->is_object()) {

@@ -65,7 +65,10 @@ struct ClusterConfig {
   bool kubernetes_enabled = true;
   KubernetesConfig kubernetes;
   bool keep_context = false;
-  std::map<std::string, bool> addons;
+  std::map<std::string, bool> addons; // addon -> chosen on/off (absent: the addon's default)
+  // `mk addons enable --images/--registries`: image role -> reference / registry host
+  std::map<std::string, std::string> custom_addon_images;
+  std::map<std::string, std::string> custom_addon_registries;
   std::vector<NodeConfig> nodes;
   // the highest node number this profile ever used (2 for <profile>-m02), so that a deleted node's name is
   // not given again; 0 in profiles from before multi-node clusters (then the node names tell)

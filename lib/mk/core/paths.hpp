@@ -45,6 +45,8 @@ public:
   std::filesystem::path proxy_client_ca_cert() const { return m_home / "proxy-client-ca.crt"; }
   std::filesystem::path proxy_client_ca_key() const { return m_home / "proxy-client-ca.key"; }
   std::filesystem::path locks_dir() const { return m_home / "locks"; }
+  // the full log of the last `mk start` (lastStart.txt), for bug reports
+  std::filesystem::path logs_dir() const { return m_home / "logs"; }
 
 private:
   std::filesystem::path m_home;

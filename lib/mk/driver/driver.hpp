@@ -114,6 +114,12 @@ public:
   // The file in mk's cache that holds `image` when the driver keeps its node images there (a VM node image)
   // rather than in an engine; it is then cached, exported and imported like any other cache file.
   virtual std::optional<std::filesystem::path> image_cache_file(std::string_view) const { return {}; }
+  // A port on 127.0.0.1 that reaches TCP `port` of the running node, made now when needed, for nodes whose
+  // own address the host cannot reach (a VM on user-mode networking); nullopt when the node's IP is
+  // reachable.
+  virtual Result<std::optional<int>> loopback_forward(std::string_view /*node*/, int /*port*/) {
+    return std::optional<int>{};
+  }
   // Whether nodes share the host's kernel (containers) rather than running their own (VMs).
   virtual bool shares_host_kernel() const { return true; }
   // Why the driver cannot make clusters of several nodes, or empty when it can.

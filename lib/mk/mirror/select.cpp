@@ -19,6 +19,11 @@ const CountryMirrors* country_of(std::string_view repository) {
 }
 } // namespace
 
+std::string country_of_repository(std::string_view repository) {
+  const auto* country = country_of(repository);
+  return country ? std::string(country->country) : std::string();
+}
+
 bool flat_repository(std::string_view repository) {
   const auto* country = country_of(repository);
   return country && country->flat_image_names;

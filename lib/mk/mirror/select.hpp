@@ -49,6 +49,8 @@ Result<Selection> select_sources(const MirrorFlags& flags, const Probe& probe);
 // The upstream repository probed for --image-repository=auto.
 inline constexpr const char* k_upstream_repository = "registry.k8s.io";
 
+// The mirror country whose repositories include `repository` ("cn"), or empty.
+std::string country_of_repository(std::string_view repository);
 // Whether `repository` keeps no sub-paths (it is a flat-named country repository).
 bool flat_repository(std::string_view repository);
 

@@ -1,14 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "mk/addons/addons.hpp"
+#include "mk/cluster/addons.hpp"
 #include "mk/cluster/kubernetes.hpp"
-#include "mk/cluster/node_files_sync.hpp"
 #include "mk/cluster/steps/steps.hpp"
-#include "mk/core/interrupt.hpp"
-#include "mk/mirror/select.hpp"
+#include "mk/kube/node_files.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
-#include <thread>
 
 namespace mk::cluster::steps {
 
@@ -16,6 +12,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
+// Applies the enabled addons on every start (so objects removed by hand come back, as with minikube) and
+// deletes the objects of addons disabled while the cluster was stopped.
 class EnableAddons final : public Step {
 public:
   std::string title(const StartContext& context) const override {
@@ -29,36 +27,20 @@ public:
   Status run(StartContext& context) override {
     auto chosen = MK_TRY(enabled_addons(context.config));
     auto& node = *context.node;
-    std::vector<NodeFile> files;
-    for (const auto& addon : chosen)
-      for (const auto& manifest :
-           MK_TRY(addons::render(addon, context.config.kubernetes.image_repository,
-                                 mirror::flat_repository(context.config.kubernetes.image_repository))))
-        files.push_back({fmt::format("{}/{}", kube::k_addons_dir, manifest.file), manifest.text, 0640});
-    auto written = MK_TRY(sync_node_files(node, files, &context.survey));
-    bool recorded = std::all_of(chosen.begin(), chosen.end(),
-                                [&](const auto& a) { return context.config.addons.contains(a.name); });
-    if (written.empty() && recorded && context.control_plane_initialized)
-      return {}; // applied on an earlier start
-    exec::Command apply{
-        {kube::binaries_dir(context.version) + "/kubectl", "--kubeconfig", kube::k_admin_kubeconfig, "apply"},
-        {},
-        {},
-        60s,
-        {}};
-    for (const auto& file : files)
-      apply.argv.insert(apply.argv.end(), {"-f", file.path});
-    // the API server may still be setting up RBAC and service accounts right after kubeadm init
-    auto deadline = std::chrono::steady_clock::now() + 90s;
-    while (true) {
-      if (core::interrupted()) return fail(ErrorCode::interrupted, "interrupted");
-      auto result = MK_TRY(node.run(apply));
-      if (result.ok()) break;
-      if (std::chrono::steady_clock::now() >= deadline)
-        return fail(
-            exec::command_error(result, "cannot apply the addons' manifests", ErrorCode::kubernetes_failed));
-      std::this_thread::sleep_for(1s);
+    std::vector<addons::Addon> disabled;
+    for (auto& addon : MK_TRY(addons::builtin_addons())) {
+      auto recorded = context.config.addons.find(addon.name);
+      if (recorded != context.config.addons.end() && !recorded->second) disabled.push_back(std::move(addon));
     }
+    if (!disabled.empty() && context.control_plane_initialized) {
+      std::vector<std::string> paths;
+      for (const auto& file : MK_TRY(addon_files(context.config, disabled)))
+        paths.push_back(file.path);
+      MK_TRY(delete_addon_files(node, context.version, paths));
+    }
+    auto files = MK_TRY(addon_files(context.config, chosen));
+    MK_TRY(sync_node_files(node, files, &context.survey));
+    MK_TRY(apply_addon_files(node, context.version, files, 90s));
     for (const auto& addon : chosen)
       context.config.addons[addon.name] = true;
     return context.save();

@@ -71,6 +71,15 @@ public:
     std::vector<std::string> missing;
     for (const auto& image : wanted)
       if (!present.contains(image)) missing.push_back(image);
+    // the enabled addons' images that `--download-only` cached are imported too (else the kubelet pulls
+    // them)
+    std::set<std::string> addon_images;
+    if (context.target_is_primary())
+      for (const auto& image : context.plan.addon_images)
+        if (!present.contains(image) && cached_image_archive(context.env.paths, image)) {
+          missing.push_back(image);
+          addon_images.insert(image);
+        }
     if (missing.empty()) return {};
 
     std::atomic<size_t> next{0};
@@ -104,6 +113,11 @@ public:
       w.get();
 
     for (const auto& [image, result] : failures) {
+      if (addon_images.contains(image)) {
+        context.env.ui.warning(fmt::format("cannot import the cached addon image {} ({})", image,
+                                           core::last_lines(core::trim(result.err), 1)));
+        continue;
+      }
       if (image == context.plan.control_plane.coredns) {
         // an add-on, not a control-plane component: the cluster works without it (no cluster DNS) and nothing
         // waits
