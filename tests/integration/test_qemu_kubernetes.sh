@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 # Kubernetes v1.20.2 on a qemu VM node (TCG here: minutes) from the local release, with the registry named at a
 # 127.0.0.1:PORT address, which the VM reaches through its user-mode gateway (the loopback rewrite): Node Ready
-# with a fresh heartbeat, a pod Running from an image pulled through that registry, `mk kubectl`, status, and a
-# delete that leaves no qemu process, machine directory or kubeconfig entry. The only VM Kubernetes test.
+# with a fresh heartbeat, a pod Running from an image pulled through that registry, `mk kubectl`, status,
+# `mk service --url` through a loopback forward added to the running VM, and a delete that leaves no qemu
+# process, machine directory or kubeconfig entry. The only VM Kubernetes test.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_qemu.sh"
 require_release
@@ -54,6 +55,16 @@ assert_eq "$st_rc" 0 "status exit code ($st_out)"
 assert_contains "$st_out" "kubelet: Running" "status kubelet"
 assert_contains "$st_out" "apiserver: Running" "status apiserver"
 assert_contains "$st_out" "kubeconfig: Configured" "status kubeconfig"
+
+note "mk service --url on a VM node: a loopback forward added at run time (QMP hostfwd_add)"
+kubectl create deployment web --image=$registry/google_containers/mk-test-busybox:2 -- \
+  sh -c 'echo hello-from-vm >/www/index.html && exec httpd -f -p 8080 -h /www' >/dev/null
+kubectl expose deployment web --type=NodePort --port=80 --target-port=8080 >/dev/null
+url=$(mk service web --url -p $p)
+[[ "$url" =~ ^http://127\.0\.0\.1:[0-9]+$ ]] || fail "not a loopback URL: $url"
+assert_eq "$(mk service web --url -p $p)" "$url" "a second call reuses the forward"
+for _ in $(seq 240); do [ "$(curl -fsS -m 5 "$url" 2>/dev/null)" = hello-from-vm ] && break; sleep 0.5; done
+assert_eq "$(curl -fsS -m 5 "$url")" hello-from-vm "the page through the forward"
 pid=$(cat "$MK_HOME/machines/$p/qemu.pid")
 
 note "delete leaves nothing"
