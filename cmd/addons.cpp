@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // `mk addons list|enable|disable|images` and `mk dashboard`.
+#include "mk/cluster/addons.hpp"
+
 #include "cmd/app.hpp"
 #include "cmd/table.hpp"
-#include "mk/cluster/addons.hpp"
 #include "mk/cluster/kubectl.hpp"
 #include "mk/cluster/kubernetes.hpp"
 #include "mk/cluster/status.hpp"
@@ -122,12 +123,21 @@ Result<int> run_dashboard(App& app) {
                       {},
                       {},
                       fmt::format("enable it first: mk addons enable dashboard -p {}", profile)});
-  auto argv = MK_TRY(cluster::kubectl_command(app.env(), profile, {"proxy", "--port=0", "--address=127.0.0.1"}));
+  auto* driver = MK_TRY(app.driver_for_profile(profile));
+  if (MK_TRY(driver->inspect_node(config->primary()->name)).state != driver::State::running)
+    return fail(Error{ErrorCode::node_failed,
+                      fmt::format("cluster {} is not running", profile),
+                      {},
+                      {},
+                      fmt::format("start it first: mk start -p {}", profile)});
+  auto argv =
+      MK_TRY(cluster::kubectl_command(app.env(), profile, {"proxy", "--port=0", "--address=127.0.0.1"}));
   auto proxy = MK_TRY(exec::Child::spawn(argv));
   // kubectl prints "Starting to serve on 127.0.0.1:<port>" once it listens
   std::string port;
   while (auto line = proxy.read_line(std::chrono::seconds(30))) {
-    if (auto colon = line->rfind(':'); line->starts_with("Starting to serve on") && colon != std::string::npos) {
+    if (auto colon = line->rfind(':');
+        line->starts_with("Starting to serve on") && colon != std::string::npos) {
       port = core::trim(line->substr(colon + 1));
       break;
     }

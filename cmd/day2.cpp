@@ -30,8 +30,8 @@ Result<int> run_image_load(App& app) {
   if (nodes.empty())
     fmt::print("Every node of cluster {} has {} already (--overwrite=false).\n", in.profile, in.name);
   else
-    fmt::print("Loaded {} into {} node{} of cluster {}.\n", in.name, nodes.size(), nodes.size() == 1 ? "" : "s",
-               in.profile);
+    fmt::print("Loaded {} into {} node{} of cluster {}.\n", in.name, nodes.size(),
+               nodes.size() == 1 ? "" : "s", in.profile);
   return 0;
 }
 
@@ -52,8 +52,7 @@ Result<int> run_image_rm(App& app) {
 
 Result<int> run_service(App& app) {
   const auto& in = app.invocation();
-  if (in.name.empty())
-    return fail(ErrorCode::usage, "mk service needs a Service name (or: mk service list)");
+  if (in.name.empty()) return fail(ErrorCode::usage, "mk service needs a Service name (or: mk service list)");
   auto* driver = MK_TRY(profile_driver(app));
   auto ns = in.service_namespace.empty() ? std::string("default") : in.service_namespace;
   auto ports = MK_TRY(cluster::service_urls(app.env(), *driver, in.profile, ns, in.name));
@@ -70,7 +69,8 @@ Result<int> run_service(App& app) {
   bool opened = false;
   for (const auto& port : ports)
     opened = exec::open_in_browser(port.url) || opened;
-  if (!opened) fmt::print(stderr, "No browser is configured ($BROWSER or xdg-open): open the URL yourself.\n");
+  if (!opened)
+    fmt::print(stderr, "No browser is configured ($BROWSER or xdg-open): open the URL yourself.\n");
   return 0;
 }
 

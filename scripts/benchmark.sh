@@ -173,6 +173,16 @@ done
 pause_ms=$(median "${pauses[@]}") unpause_ms=$(median "${unpauses[@]}")
 echo "  pause (3 nodes): median $pause_ms ms of ${pauses[*]}; mk status while paused: $status_paused ms median"
 echo "  unpause to a healthy API server: median $unpause_ms ms of ${unpauses[*]}"
+echo "day-2 commands (issue 12) on that 3-node cluster:"
+start=$(now_ms); "$mk" addons enable registry -p bench-multi --wait --wait-timeout=2m >/dev/null; addon_ms=$(($(now_ms) - start))
+echo "  addons enable registry --wait (pod Ready): $addon_ms ms"
+start=$(now_ms); "$mk" image load "$MK_TEST_HOST_BUSYBOX_IMAGE" -p bench-multi >/dev/null; load_ms=$(($(now_ms) - start))
+echo "  image load of the host's busybox image into 3 nodes: $load_ms ms"
+logs_ms=$(median_ms "$mk" logs -p bench-multi)
+echo "  mk logs: $logs_ms ms median"
+"$MK_TEST_KUBECTL" --context bench-multi create service nodeport bench-web --tcp=80:8080 >/dev/null
+service_ms=$(median_ms "$mk" service bench-web --url -p bench-multi)
+echo "  mk service --url: $service_ms ms median"
 "$mk" delete -p bench-multi >/dev/null
 
 if command -v podman >/dev/null; then
@@ -218,6 +228,11 @@ printf '  %-44s %-40s %-22s %s\n' "unpause -> healthy API server" "$(seconds "$u
   "$(verdict "$unpause_ms" 2000)"
 printf '  %-44s %-40s %-22s %s\n' "mk start --nodes=2 -> both Ready" "$(seconds "$multi_start") s" "-" ""
 printf '  %-44s %-40s %-22s %s\n' "mk status while paused (median of 15)" "$status_paused ms" "fast (minikube 16 s)" ""
+echo
+echo "issue 12 figures (no goals set)"
+printf '  %-44s %-40s\n' "addons enable registry --wait" "$(seconds "$addon_ms") s"
+printf '  %-44s %-40s\n' "image load, 3 nodes" "$(seconds "$load_ms") s"
+printf '  %-44s %-40s\n' "mk logs / mk service --url (median)" "$logs_ms ms / $service_ms ms"
 
 # the qemu driver (issue 10): a VM node, with the accelerator mk chose; set MK_BENCH_QEMU=0 to leave it out (under
 # TCG the Kubernetes start alone takes minutes)

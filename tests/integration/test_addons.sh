@@ -128,11 +128,12 @@ note "metrics-server, dashboard, ingress: objects and image references, the pull
 mark=$(log_mark "$MK_TEST_REGISTRY_LOG")
 declare -A expected=(
   [metrics-server]="$repo/metrics-server/metrics-server:v0.9.0"
-  [dashboard]="$repo/kubernetesui/dashboard:v2.7.0 $repo/kubernetesui/metrics-scraper:v1.0.8"
+  [dashboard]="$repo/mk-it/custom-dashboard:9 $repo/kubernetesui/metrics-scraper:v1.0.8"
   [ingress]="$repo/ingress-nginx/controller:v1.15.1"
 )
+custom=(--images=Dashboard=$repo/mk-it/custom-dashboard:9) # a custom image for one role, kept in the profile
 for addon in metrics-server dashboard ingress; do
-  run_mk enable addons enable $addon -p $p
+  run_mk enable addons enable $addon -p $p $([ $addon = dashboard ] && echo "${custom[@]}")
   assert_eq "$enable_rc" 0 "enable $addon: $enable_err"
   images=$(kubectl get deployments -A -l mk.addon=$addon -o jsonpath='{.items[*].spec.template.spec.containers[*].image}' |
     tr ' ' '\n' | sort | tr '\n' ' ')
@@ -144,6 +145,7 @@ for reference in ${expected[metrics-server]} ${expected[dashboard]} ${expected[i
   pulled() { log_since "$MK_TEST_REGISTRY_LOG" "$mark" | grep -qF "$request"; }
   eventually "the pull of $reference in the registry's log" pulled
 done
+assert_contains "$(mk addons images dashboard -p $p)" "$repo/mk-it/custom-dashboard:9"
 run_mk timeout addons enable metrics-server -p $p --wait --wait-timeout=15s
 assert_eq "$timeout_rc" 91 "a --wait that runs out"
 assert_contains "$timeout_err" "pod kube-system/metrics-server-"

@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: Apache-2.0
 # --download-only fills the cache (without a preload: binaries and image archives from the registry, two runs at
 # once fetching each file once); every URL fetched is in the --dry-run plan; then, with the registry and the mirror
-# replaced by sentinels that log any request, a new profile starts from the cache alone (a fresh volume).
+# replaced by sentinels that log any request, a new profile starts from the cache alone (a fresh volume), its
+# registry addon included.
 source "$(dirname "$0")/lib.sh"
 require_release
-flags=("${release_flags[@]}" --preload-mirror="$MK_TEST_NO_PRELOAD_MIRROR")
+# the registry addon's image is in the local release, storage-provisioner's is not (a warning, not a failure)
+flags=("${release_flags[@]}" --preload-mirror="$MK_TEST_NO_PRELOAD_MIRROR" --addons=registry)
 
 note "the plan"
 run_mk plan start -p it-offline "${flags[@]}" --dry-run
@@ -24,6 +26,7 @@ rc1=0; wait $first || rc1=$?
 rc2=0; wait $second || rc2=$?
 cat "$MK_HOME/d1.log" "$MK_HOME/d2.log"
 assert_eq "$rc1$rc2" 00 "both downloads succeed"
+assert_contains "$(cat "$MK_HOME/d1.log" "$MK_HOME/d2.log")" "cannot cache image $MK_TEST_IMAGE_REPOSITORY/k8s-minikube/storage-provisioner:v5 of addon storage-provisioner"
 [ ! -e "$MK_HOME/profiles/it-offline" ] || fail "--download-only created a profile"
 [ -z "$(docker ps -aq --filter label=cluster.mk=it-offline)" ] || fail "--download-only created a node"
 mirror_requests=$(log_since "$MK_TEST_MIRROR_ACCESS_LOG" "$mirror_mark")
@@ -46,6 +49,7 @@ for manifest in $(echo "$registry_requests" | grep -oE '"(GET|HEAD) /v2/[^ ]*/ma
   assert_contains "$plan_out" "${MK_TEST_REGISTRY}/$repo:$tag" "an image fetched is missing from the plan"
 done
 assert_contains "$(mk cache list)" "kube-apiserver"
+assert_contains "$(mk cache list)" "registry" "the registry addon's image archive"
 
 note "an offline start from the cache"
 use_sentinels
@@ -56,6 +60,9 @@ echo "$start_out"
 assert_eq "$(sentinel_requests mirror)" "" "requests to the binary mirror"
 assert_eq "$(sentinel_requests registry)" "" "requests to the registry"
 assert_eq "$("$MK_TEST_KUBECTL" get node $p -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}')" True
+note "the registry addon runs from its cached image"
+mk addons enable registry -p $p --wait --wait-timeout=2m >/dev/null || fail "the registry addon's pod is not Ready offline"
+assert_eq "$(sentinel_requests registry)" "" "requests to the registry"
 mk delete -p $p >/dev/null
 restore_servers
 echo PASS

@@ -48,18 +48,23 @@ Status apply_addon_files(exec::Runner& node, const k8s::Version& version, const 
 Status delete_addon_files(exec::Runner& node, const k8s::Version& version,
                           const std::vector<std::string>& paths) {
   if (paths.empty()) return {};
-  auto kubectl = admin_kubectl(version, {"delete", "--ignore-not-found", "--wait=false"}).argv;
-  std::string script = "set -e\nset --\nfor f in";
-  for (const auto& path : paths)
-    script += " " + path;
-  script += "; do [ -e \"$f\" ] && set -- \"$@\" -f \"$f\"; done\n[ $# -gt 0 ] || exit 0\n";
-  for (const auto& word : kubectl)
-    script += word + " ";
-  script += "\"$@\"\nrm -f";
-  for (const auto& path : paths)
-    script += " " + path;
-  script += "\n";
-  MK_TRY(exec::run_checked(node, {{"sh", "-c", script}, {}, {}, 120s, {}}, ErrorCode::kubernetes_failed));
+  // arguments: the kubectl command line, "--", then the files; only the files that exist are deleted
+  static constexpr const char* k_script = R"sh(set -e
+kubectl=
+while [ "$1" != -- ]; do kubectl="$kubectl $1"; shift; done
+shift
+existing=
+for f; do [ -e "$f" ] && existing="$existing -f $f"; done
+[ -n "$existing" ] || exit 0
+$kubectl $existing
+rm -f "$@"
+)sh";
+  exec::Command command{{"sh", "-c", k_script, "mk-addons-delete"}, {}, {}, 120s, {}};
+  for (const auto& word : admin_kubectl(version, {"delete", "--ignore-not-found", "--wait=false"}).argv)
+    command.argv.push_back(word);
+  command.argv.push_back("--");
+  command.argv.insert(command.argv.end(), paths.begin(), paths.end());
+  MK_TRY(exec::run_checked(node, command, ErrorCode::kubernetes_failed));
   return {};
 }
 
@@ -69,7 +74,8 @@ Result<std::vector<AddonRow>> list_addons(Env& env, std::string_view profile) {
   std::vector<AddonRow> rows;
   for (const auto& addon : MK_TRY(addons::builtin_addons())) {
     auto recorded = config.addons.find(addon.name);
-    AddonRow row{addon.name, addon.description,
+    AddonRow row{addon.name,
+                 addon.description,
                  recorded != config.addons.end() ? recorded->second : addon.enabled_by_default,
                  {}};
     for (const auto& [role, image] : addon.images)
@@ -102,8 +108,8 @@ Status check_roles(const addons::Addon& addon, const std::map<std::string, std::
     std::string roles;
     for (const auto& [known, image] : addon.images)
       roles += (roles.empty() ? "" : ", ") + known;
-    return fail(ErrorCode::usage, fmt::format("{}: addon {} has no image {}; its images: {}", flag, addon.name,
-                                              role, roles.empty() ? "(none)" : roles));
+    return fail(ErrorCode::usage, fmt::format("{}: addon {} has no image {}; its images: {}", flag,
+                                              addon.name, role, roles.empty() ? "(none)" : roles));
   }
   return {};
 }

@@ -45,11 +45,13 @@ Result<CopyPlan> plan_copy(const config::ClusterConfig& config, std::string_view
   else
     plan.destination = {"", std::string(destination)};
   if (plan.source.node.empty() == plan.destination.node.empty())
-    return fail(ErrorCode::usage, "mk cp copies between the host and a node: one end must be NODE:/PATH or a host "
-                                  "file, the other the opposite");
+    return fail(ErrorCode::usage,
+                "mk cp copies between the host and a node: one end must be NODE:/PATH or a host "
+                "file, the other the opposite");
   const auto& in_node = plan.source.node.empty() ? plan.destination : plan.source;
   if (!in_node.path.starts_with('/'))
-    return fail(ErrorCode::usage, fmt::format("the path in node {} must be absolute: {}", in_node.node, in_node.path));
+    return fail(ErrorCode::usage,
+                fmt::format("the path in node {} must be absolute: {}", in_node.node, in_node.path));
   return plan;
 }
 

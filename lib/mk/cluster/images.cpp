@@ -65,23 +65,21 @@ exec::Command import_command() {
 }
 
 // Streams `image` from the engine into `node`: the engine writes into a FIFO that the node's import reads.
-Status stream_image(Env& env, driver::Driver& driver, const std::string& engine, const std::string& image,
+Status stream_image(driver::Driver& driver, const std::string& engine, const std::string& image,
                     const std::string& node) {
   auto directory = MK_TRY(TemporaryDirectory::make());
   auto fifo = directory.path() / "image.tar";
   if (::mkfifo(fifo.c_str(), 0600) != 0)
     return fail(ErrorCode::failure, fmt::format("cannot create the pipe {}", fifo.string()));
-  auto saver = MK_TRY(exec::Child::spawn(
-      {"sh", "-c", "exec \"$0\" save \"$1\" >\"$2\"", engine, image, fifo.string()}));
+  auto saver = MK_TRY(
+      exec::Child::spawn({"sh", "-c", "exec \"$0\" save \"$1\" >\"$2\"", engine, image, fifo.string()}));
   auto command = import_command();
   command.input_file = fifo;
   auto runner = driver.node_runner(node);
   auto imported = runner->run(command);
   int saved = saver.wait();
-  (void)env;
   if (saved != 0)
-    return fail(ErrorCode::failure,
-                fmt::format("{} save {} failed with exit code {}", engine, image, saved));
+    return fail(ErrorCode::failure, fmt::format("{} save {} failed with exit code {}", engine, image, saved));
   if (!imported) return fail(std::move(imported).error());
   if (!imported->ok())
     return fail(exec::command_error(*imported, fmt::format("cannot load {} into node {}", image, node),
@@ -108,13 +106,15 @@ Result<std::vector<std::string>> load_image(Env& env, driver::Driver& driver, st
   auto engine = source_engine(driver);
   std::string canonical;
   if (!file) {
-    auto inspected = MK_TRY(env.host.run({{engine, "image", "inspect", "--format", "{{.Id}}", load.source}, {}, {}, 60s, {}}));
+    auto inspected = MK_TRY(
+        env.host.run({{engine, "image", "inspect", "--format", "{{.Id}}", load.source}, {}, {}, 60s, {}}));
     if (!inspected.ok())
-      return fail(Error{ErrorCode::not_found,
-                        fmt::format("{} is neither a file nor an image of {}", load.source, engine),
-                        {},
-                        {},
-                        fmt::format("build or pull it first ({} images lists them), or give a tar file", engine)});
+      return fail(
+          Error{ErrorCode::not_found,
+                fmt::format("{} is neither a file nor an image of {}", load.source, engine),
+                {},
+                {},
+                fmt::format("build or pull it first ({} images lists them), or give a tar file", engine)});
     if (auto reference = registry::parse_reference(load.source)) canonical = reference->to_string();
   }
   std::vector<std::string> loaded;
@@ -131,10 +131,10 @@ Result<std::vector<std::string>> load_image(Env& env, driver::Driver& driver, st
       if (!result)
         status = fail(std::move(result).error());
       else if (!result->ok())
-        status = fail(exec::command_error(*result, fmt::format("cannot load {} into node {}", load.source, node),
-                                          ErrorCode::node_failed));
+        status = fail(exec::command_error(
+            *result, fmt::format("cannot load {} into node {}", load.source, node), ErrorCode::node_failed));
     } else {
-      status = stream_image(env, driver, engine, load.source, node);
+      status = stream_image(driver, engine, load.source, node);
     }
     env.ui.step_finished(status.has_value());
     if (!status) return fail(std::move(status).error());

@@ -59,7 +59,8 @@ Result<std::string> collect_logs(Env& env, driver::Driver& driver, std::string_v
   auto config = MK_TRY(env.store.load(profile));
   if (!config) return fail(profile_not_found(profile));
   auto node = MK_TRY(node_named(*config, request.node));
-  std::string text = fmt::format("==> Last start ({}) <==\n", (env.paths.logs_dir() / k_last_start_log).string());
+  std::string text =
+      fmt::format("==> Last start ({}) <==\n", (env.paths.logs_dir() / k_last_start_log).string());
   std::ifstream last_start(env.paths.logs_dir() / k_last_start_log);
   if (last_start) {
     std::stringstream content;
@@ -70,7 +71,8 @@ Result<std::string> collect_logs(Env& env, driver::Driver& driver, std::string_v
     text += "(no mk start has run with this MK_HOME)\n";
   }
   if (MK_TRY(driver.inspect_node(node.name)).state != driver::State::running) {
-    text += fmt::format("==> node {} <==\nnot running: its journals and containers cannot be read\n", node.name);
+    text +=
+        fmt::format("==> node {} <==\nnot running: its journals and containers cannot be read\n", node.name);
   } else {
     auto runner = driver.node_runner(node.name);
     auto result = MK_TRY(runner->run(
@@ -83,12 +85,12 @@ Result<std::string> collect_logs(Env& env, driver::Driver& driver, std::string_v
   return request.problems ? problem_lines(text) : text;
 }
 
-Result<std::vector<std::string>> follow_logs_command(Env& env, driver::Driver& driver, std::string_view profile,
-                                                     const LogsRequest& request) {
-  return ssh_command(env, driver, profile, request.node,
-                     {"sudo", "journalctl", "-u", "kubelet", "-f", "-n", std::to_string(request.length),
-                      "--no-pager"},
-                     false);
+Result<std::vector<std::string>> follow_logs_command(Env& env, driver::Driver& driver,
+                                                     std::string_view profile, const LogsRequest& request) {
+  return ssh_command(
+      env, driver, profile, request.node,
+      {"sudo", "journalctl", "-u", "kubelet", "-f", "-n", std::to_string(request.length), "--no-pager"},
+      false);
 }
 
 } // namespace mk::cluster

@@ -15,8 +15,8 @@ namespace mk::cluster {
 inline constexpr const char* k_last_start_log = "lastStart.txt"; // under Paths::logs_dir()
 
 struct LogsRequest {
-  std::string node;     // empty: the primary
-  int length = 60;      // lines per source
+  std::string node;      // empty: the primary
+  int length = 60;       // lines per source
   bool problems = false; // only lines that report a problem (errors, failures, klog E/F lines)
 };
 
@@ -24,8 +24,8 @@ Result<std::string> collect_logs(Env& env, driver::Driver& driver, std::string_v
                                  const LogsRequest& request);
 
 // The host command that follows the node's kubelet journal (mk logs -f).
-Result<std::vector<std::string>> follow_logs_command(Env& env, driver::Driver& driver, std::string_view profile,
-                                                     const LogsRequest& request);
+Result<std::vector<std::string>> follow_logs_command(Env& env, driver::Driver& driver,
+                                                     std::string_view profile, const LogsRequest& request);
 
 // The lines of `text` that report a problem; section headers ("==> ... <==") are kept.
 std::string problem_lines(std::string_view text);

@@ -26,7 +26,8 @@ Result<Primary> running_primary(Env& env, driver::Driver& driver, std::string_vi
   auto config = MK_TRY(env.store.load(profile));
   if (!config) return fail(profile_not_found(profile));
   if (!config->kubernetes_enabled)
-    return fail(ErrorCode::usage, fmt::format("cluster {} runs without Kubernetes: it has no Services", profile));
+    return fail(ErrorCode::usage,
+                fmt::format("cluster {} runs without Kubernetes: it has no Services", profile));
   MK_TRY(refuse_paused(*config));
   auto info = MK_TRY(driver.inspect_node(config->primary()->name));
   if (info.state != driver::State::running)
@@ -55,20 +56,16 @@ Result<json> kubectl_json(driver::Driver& driver, const Primary& primary, std::v
   return document;
 }
 
-std::vector<ServicePort> ports_of(const json& service, const std::string& address) {
-  std::vector<ServicePort> ports;
-  auto ns = service["metadata"].value("namespace", "");
-  auto name = service["metadata"].value("name", "");
-  for (const auto& port : service["spec"].value("ports", json::array())) {
-    ServicePort row{ns, name, port.value("name", ""), "", ""};
-    if (row.port.empty()) row.port = std::to_string(port.value("port", 0));
-    const auto& target = port.value("targetPort", json());
-    row.target = target.is_string() ? target.get<std::string>() : target.is_number() ? target.dump() : "";
-    if (int node_port = port.value("nodePort", 0); node_port > 0)
-      row.url = fmt::format("http://{}:{}", address, node_port);
-    ports.push_back(std::move(row));
-  }
-  return ports;
+// One port of a Service; its URL at `address` when it has a NodePort (`host_port` when one reaches it).
+ServicePort port_row(const json& service, const json& port, const std::string& address, int host_port = 0) {
+  ServicePort row{service["metadata"].value("namespace", ""), service["metadata"].value("name", ""),
+                  port.value("name", ""), "", ""};
+  if (row.port.empty()) row.port = std::to_string(port.value("port", 0));
+  const auto& target = port.value("targetPort", json());
+  row.target = target.is_string() ? target.get<std::string>() : target.is_number() ? target.dump() : "";
+  int node_port = port.value("nodePort", 0);
+  if (node_port > 0) row.url = fmt::format("http://{}:{}", address, host_port > 0 ? host_port : node_port);
+  return row;
 }
 
 } // namespace
@@ -76,27 +73,22 @@ std::vector<ServicePort> ports_of(const json& service, const std::string& addres
 Result<std::vector<ServicePort>> service_urls(Env& env, driver::Driver& driver, std::string_view profile,
                                               std::string_view service_namespace, std::string_view name) {
   auto primary = MK_TRY(running_primary(env, driver, profile));
-  auto service =
-      MK_TRY(kubectl_json(driver, primary,
-                          {"get", "service", std::string(name), "-n", std::string(service_namespace)},
-                          ErrorCode::not_found,
-                          fmt::format("service {} not found in namespace {}", name, service_namespace)));
+  auto service = MK_TRY(kubectl_json(
+      driver, primary, {"get", "service", std::string(name), "-n", std::string(service_namespace)},
+      ErrorCode::not_found, fmt::format("service {} not found in namespace {}", name, service_namespace)));
   std::vector<ServicePort> ports;
   for (const auto& port : service["spec"].value("ports", json::array())) {
     int node_port = port.value("nodePort", 0);
     if (node_port <= 0) continue;
     auto forwarded = MK_TRY(driver.loopback_forward(primary.config.primary()->name, node_port));
-    auto address = forwarded ? std::string("127.0.0.1") : primary.address;
-    auto row = ports_of(json{{"metadata", service["metadata"]}, {"spec", {{"ports", json::array({port})}}}},
-                        address)
-                   .front();
-    if (forwarded) row.url = fmt::format("http://127.0.0.1:{}", *forwarded);
+    auto row = forwarded ? port_row(service, port, "127.0.0.1", *forwarded)
+                         : port_row(service, port, primary.address);
     ports.push_back(std::move(row));
   }
   if (ports.empty())
     return fail(Error{ErrorCode::usage,
-                      fmt::format("service {}/{} has no NodePort ({}): the host cannot reach it", service_namespace,
-                                  name, service["spec"].value("type", "ClusterIP")),
+                      fmt::format("service {}/{} has no NodePort ({}): the host cannot reach it",
+                                  service_namespace, name, service["spec"].value("type", "ClusterIP")),
                       {},
                       {},
                       fmt::format("make it a NodePort Service: mk kubectl -p {} -- patch service {} -n {} -p "
@@ -116,8 +108,8 @@ Result<std::vector<ServicePort>> list_services(Env& env, driver::Driver& driver,
   auto list = MK_TRY(kubectl_json(driver, primary, args, ErrorCode::not_found, "no Services"));
   std::vector<ServicePort> rows;
   for (const auto& service : list.value("items", json::array()))
-    for (auto& row : ports_of(service, primary.address))
-      rows.push_back(std::move(row));
+    for (const auto& port : service["spec"].value("ports", json::array()))
+      rows.push_back(port_row(service, port, primary.address));
   return rows;
 }
 

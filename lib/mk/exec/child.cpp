@@ -25,7 +25,8 @@ Result<pid_t> start(const std::vector<std::string>& argv, int out_fd, bool quiet
     args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
   pid_t pid = ::fork();
-  if (pid < 0) return fail(ErrorCode::failure, fmt::format("cannot start {}: {}", argv[0], std::strerror(errno)));
+  if (pid < 0)
+    return fail(ErrorCode::failure, fmt::format("cannot start {}: {}", argv[0], std::strerror(errno)));
   if (pid == 0) {
     if (out_fd >= 0) ::dup2(out_fd, STDOUT_FILENO);
     if (quiet) {
@@ -74,7 +75,8 @@ std::optional<std::string> Child::read_line(std::chrono::milliseconds timeout) {
       m_buffer.erase(0, newline + 1);
       return line;
     }
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0 || m_out < 0) return std::nullopt;
     pollfd descriptor{m_out, POLLIN, 0};
     int ready = ::poll(&descriptor, 1, static_cast<int>(left.count()));

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The built-in addons as data: every descriptor reads, every manifest renders, and image references follow the
-// cluster's sources in the documented order of precedence.
+// The built-in addons as data: every descriptor reads, every manifest renders, and image references follow
+// the cluster's sources in the documented order of precedence.
 #include "mk/addons/addons.hpp"
 
 #include <catch2/catch.hpp>

@@ -53,7 +53,8 @@ struct Fixture {
 
 } // namespace
 
-TEST_CASE("addons: enabling on a stopped cluster records it for the next start and runs nothing", "[addons]") {
+TEST_CASE("addons: enabling on a stopped cluster records it for the next start and runs nothing",
+          "[addons]") {
   Fixture f;
   f.driver.states["ad"] = driver::State::stopped;
   auto outcome = cluster::change_addon(f.env, f.driver, "ad", {"registry", true, {}, {}, {}});
@@ -103,7 +104,8 @@ TEST_CASE("addons: unknown addons and image roles are usage errors", "[addons]")
   auto unknown = cluster::change_addon(f.env, f.driver, "ad", {"registy", true, {}, {}, {}});
   REQUIRE(!unknown);
   CHECK(unknown.error().code == ErrorCode::usage);
-  auto role = cluster::change_addon(f.env, f.driver, "ad", {"registry", true, {{"Dashboard", "x:1"}}, {}, {}});
+  auto role =
+      cluster::change_addon(f.env, f.driver, "ad", {"registry", true, {{"Dashboard", "x:1"}}, {}, {}});
   REQUIRE(!role);
   CHECK(role.error().code == ErrorCode::usage);
   CHECK(role.error().message.find("Registry") != std::string::npos);

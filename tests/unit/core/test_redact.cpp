@@ -10,11 +10,11 @@
 using namespace mk;
 
 TEST_CASE("redaction: bootstrap tokens in kubeadm's output", "[log]") {
-  auto text = core::redact_secrets(
-      "[bootstrap-token] Using token: abcdef.0123456789abcdef\n"
-      "kubeadm join control-plane.mk.internal:8443 --token x1y2z3.q1w2e3r4t5y6u7i8 \\\n"
-      "    --discovery-token-ca-cert-hash sha256:" +
-      std::string(64, 'c'));
+  auto text =
+      core::redact_secrets("[bootstrap-token] Using token: abcdef.0123456789abcdef\n"
+                           "kubeadm join control-plane.mk.internal:8443 --token x1y2z3.q1w2e3r4t5y6u7i8 \\\n"
+                           "    --discovery-token-ca-cert-hash sha256:" +
+                           std::string(64, 'c'));
   CHECK(text.find("abcdef.0123456789abcdef") == std::string::npos);
   CHECK(text.find("x1y2z3.q1w2e3r4t5y6u7i8") == std::string::npos);
   CHECK(text.find("<redacted>") != std::string::npos);
@@ -22,9 +22,10 @@ TEST_CASE("redaction: bootstrap tokens in kubeadm's output", "[log]") {
 }
 
 TEST_CASE("redaction: private keys and kubeconfig key data", "[log]") {
-  auto text = core::redact_secrets("-----BEGIN RSA PRIVATE KEY-----\nMIIEsecretbytes+/=\n-----END RSA PRIVATE KEY-----\n"
-                                   "    client-key-data: LS0tLS1CRUdJTiBSU0Egc2VjcmV0\n"
-                                   "-----BEGIN CERTIFICATE-----\nMIIcert\n-----END CERTIFICATE-----\n");
+  auto text = core::redact_secrets(
+      "-----BEGIN RSA PRIVATE KEY-----\nMIIEsecretbytes+/=\n-----END RSA PRIVATE KEY-----\n"
+      "    client-key-data: LS0tLS1CRUdJTiBSU0Egc2VjcmV0\n"
+      "-----BEGIN CERTIFICATE-----\nMIIcert\n-----END CERTIFICATE-----\n");
   CHECK(text.find("MIIEsecretbytes") == std::string::npos);
   CHECK(text.find("LS0tLS1CRUdJTiBSU0Egc2VjcmV0") == std::string::npos);
   CHECK(text.find("MIIcert") != std::string::npos); // certificates are public
@@ -33,7 +34,8 @@ TEST_CASE("redaction: private keys and kubeconfig key data", "[log]") {
 
 TEST_CASE("redaction: certificate keys and bearer tokens", "[log]") {
   auto key = std::string(64, 'f');
-  auto text = core::redact_secrets("--certificate-key " + key + "\ncertificateKey: x\ntoken: sekrit-token-value\n"
+  auto text = core::redact_secrets("--certificate-key " + key +
+                                   "\ncertificateKey: x\ntoken: sekrit-token-value\n"
                                    "Authorization: Bearer abc.def.ghi-jkl\n");
   CHECK(text.find(key) == std::string::npos);
   CHECK(text.find("sekrit-token-value") == std::string::npos);
