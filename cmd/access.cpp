@@ -13,8 +13,7 @@ namespace mk::cmd {
 
 Result<int> run_ssh(App& app) {
   const auto& in = app.invocation();
-  if (!MK_TRY(app.env().store.load(in.profile))) return fail(cluster::profile_not_found(in.profile));
-  auto* driver = MK_TRY(app.driver_for_profile(in.profile));
+  auto* driver = MK_TRY(app.existing_profile_driver());
   bool tty = in.arguments.empty() && ::isatty(STDIN_FILENO);
   auto argv = MK_TRY(cluster::ssh_command(app.env(), *driver, in.profile, in.node, in.arguments, tty));
   std::fflush(stdout);
@@ -30,8 +29,7 @@ Result<int> run_kubectl(App& app) {
 
 Result<int> run_update_context(App& app) {
   const auto& profile = app.invocation().profile;
-  if (!MK_TRY(app.env().store.load(profile))) return fail(cluster::profile_not_found(profile));
-  auto* driver = MK_TRY(app.driver_for_profile(profile));
+  auto* driver = MK_TRY(app.existing_profile_driver());
   auto server = MK_TRY(cluster::update_context(app.env(), *driver, profile));
   fmt::print("Context \"{}\" of {} now points at {}.\n", profile, kube::kubeconfig_path().string(), server);
   return 0;

@@ -53,8 +53,7 @@ Result<int> change(App& app, bool enable) {
     if (in.wait) request.wait = MK_TRY(parse_duration(in.wait_timeout));
   }
   MK_TRY(addons::find_addon(in.name)); // an unknown addon is a usage error before the profile is looked at
-  if (!MK_TRY(app.env().store.load(in.profile))) return fail(cluster::profile_not_found(in.profile));
-  auto* driver = MK_TRY(app.driver_for_profile(in.profile));
+  auto* driver = MK_TRY(app.existing_profile_driver());
   auto outcome = MK_TRY(cluster::change_addon(app.env(), *driver, in.profile, request));
   auto verb = enable ? "enabled" : "disabled";
   if (outcome == cluster::AddonOutcome::applied)
@@ -125,11 +124,7 @@ Result<int> run_dashboard(App& app) {
                       fmt::format("enable it first: mk addons enable dashboard -p {}", profile)});
   auto* driver = MK_TRY(app.driver_for_profile(profile));
   if (MK_TRY(driver->inspect_node(config->primary()->name)).state != driver::State::running)
-    return fail(Error{ErrorCode::node_failed,
-                      fmt::format("cluster {} is not running", profile),
-                      {},
-                      {},
-                      fmt::format("start it first: mk start -p {}", profile)});
+    return fail(cluster::not_running(profile));
   auto argv =
       MK_TRY(cluster::kubectl_command(app.env(), profile, {"proxy", "--port=0", "--address=127.0.0.1"}));
   auto proxy = MK_TRY(exec::Child::spawn(argv));

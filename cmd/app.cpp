@@ -2,6 +2,7 @@
 #include "cmd/app.hpp"
 
 #include "drivers/registry.hpp"
+#include "mk/cluster/status.hpp"
 #include "mk/driver/select.hpp"
 #include "mk/exec/runner.hpp"
 
@@ -65,6 +66,12 @@ App::App(const Invocation& invocation)
       m_reporter(make_reporter(invocation, m_log)), m_env{core::Paths::from_environment(), m_log, m_host,
                                                           *m_reporter} {
   record_start(invocation, m_log, m_env.paths);
+}
+
+Result<driver::Driver*> App::existing_profile_driver() {
+  const auto& profile = m_invocation.profile;
+  if (!MK_TRY(m_env.store.load(profile))) return fail(cluster::profile_not_found(profile));
+  return driver_for_profile(profile);
 }
 
 driver::Driver* App::driver_named(std::string_view name) {

@@ -21,6 +21,8 @@ public:
   const Invocation& invocation() const { return m_invocation; }
   // The driver for a command on `profile`: --driver if given, else the profile's, else auto-detected.
   Result<driver::Driver*> driver_for_profile(std::string_view profile, std::string_view requested = {});
+  // The driver of the profile the command acts on (-p); not_found (exit 85) when that profile does not exist.
+  Result<driver::Driver*> existing_profile_driver();
   // The driver named `name`, or nullptr when it is not built in.
   driver::Driver* driver_named(std::string_view name);
 

@@ -15,17 +15,9 @@
 
 namespace mk::cmd {
 
-namespace {
-Result<driver::Driver*> profile_driver(App& app) {
-  const auto& profile = app.invocation().profile;
-  if (!MK_TRY(app.env().store.load(profile))) return fail(cluster::profile_not_found(profile));
-  return app.driver_for_profile(profile);
-}
-} // namespace
-
 Result<int> run_image_load(App& app) {
   const auto& in = app.invocation();
-  auto* driver = MK_TRY(profile_driver(app));
+  auto* driver = MK_TRY(app.existing_profile_driver());
   auto nodes = MK_TRY(cluster::load_image(app.env(), *driver, in.profile, {in.name, in.overwrite}));
   if (nodes.empty())
     fmt::print("Every node of cluster {} has {} already (--overwrite=false).\n", in.profile, in.name);
@@ -36,7 +28,7 @@ Result<int> run_image_load(App& app) {
 }
 
 Result<int> run_image_ls(App& app) {
-  auto* driver = MK_TRY(profile_driver(app));
+  auto* driver = MK_TRY(app.existing_profile_driver());
   for (const auto& image : MK_TRY(cluster::list_images(app.env(), *driver, app.invocation().profile)))
     fmt::print("{}\n", image);
   return 0;
@@ -44,7 +36,7 @@ Result<int> run_image_ls(App& app) {
 
 Result<int> run_image_rm(App& app) {
   const auto& in = app.invocation();
-  auto* driver = MK_TRY(profile_driver(app));
+  auto* driver = MK_TRY(app.existing_profile_driver());
   MK_TRY(cluster::remove_image(app.env(), *driver, in.profile, in.name));
   fmt::print("Removed {} from cluster {}.\n", in.name, in.profile);
   return 0;
@@ -53,7 +45,7 @@ Result<int> run_image_rm(App& app) {
 Result<int> run_service(App& app) {
   const auto& in = app.invocation();
   if (in.name.empty()) return fail(ErrorCode::usage, "mk service needs a Service name (or: mk service list)");
-  auto* driver = MK_TRY(profile_driver(app));
+  auto* driver = MK_TRY(app.existing_profile_driver());
   auto ns = in.service_namespace.empty() ? std::string("default") : in.service_namespace;
   auto ports = MK_TRY(cluster::service_urls(app.env(), *driver, in.profile, ns, in.name));
   if (in.url) {
@@ -76,7 +68,7 @@ Result<int> run_service(App& app) {
 
 Result<int> run_service_list(App& app) {
   const auto& in = app.invocation();
-  auto* driver = MK_TRY(profile_driver(app));
+  auto* driver = MK_TRY(app.existing_profile_driver());
   auto rows = MK_TRY(cluster::list_services(app.env(), *driver, in.profile, in.service_namespace));
   std::vector<std::vector<std::string>> table = {{"NAMESPACE", "NAME", "PORT", "TARGET", "URL"}};
   for (const auto& row : rows)
@@ -88,7 +80,7 @@ Result<int> run_service_list(App& app) {
 
 Result<int> run_logs(App& app) {
   const auto& in = app.invocation();
-  auto* driver = MK_TRY(profile_driver(app));
+  auto* driver = MK_TRY(app.existing_profile_driver());
   cluster::LogsRequest request{in.node, in.length, in.problems};
   if (in.follow) {
     auto argv = MK_TRY(cluster::follow_logs_command(app.env(), *driver, in.profile, request));
@@ -107,7 +99,7 @@ Result<int> run_logs(App& app) {
 
 Result<int> run_cp(App& app) {
   const auto& in = app.invocation();
-  auto* driver = MK_TRY(profile_driver(app));
+  auto* driver = MK_TRY(app.existing_profile_driver());
   MK_TRY(cluster::copy_file(app.env(), *driver, in.profile, in.name, in.value));
   return 0;
 }

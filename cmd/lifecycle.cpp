@@ -11,8 +11,7 @@ namespace mk::cmd {
 
 Result<int> run_stop(App& app) {
   const auto& profile = app.invocation().profile;
-  if (!MK_TRY(app.env().store.load(profile))) return fail(cluster::profile_not_found(profile));
-  auto* driver = MK_TRY(app.driver_for_profile(profile));
+  auto* driver = MK_TRY(app.existing_profile_driver());
   auto stopped = MK_TRY(cluster::stop(app.env(), *driver, profile));
   fmt::print("{} node{} stopped.\n", stopped, stopped == 1 ? "" : "s");
   return 0;

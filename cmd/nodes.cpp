@@ -11,14 +11,6 @@
 
 namespace mk::cmd {
 
-namespace {
-Result<driver::Driver*> profile_driver(App& app) {
-  const auto& profile = app.invocation().profile;
-  if (!MK_TRY(app.env().store.load(profile))) return fail(cluster::profile_not_found(profile));
-  return app.driver_for_profile(profile);
-}
-} // namespace
-
 Result<int> run_node_add(App& app) {
   if (app.invocation().control_plane)
     return fail(Error{ErrorCode::usage,
@@ -26,21 +18,21 @@ Result<int> run_node_add(App& app) {
                       {},
                       {},
                       "mk node add adds a worker"});
-  auto* driver = MK_TRY(profile_driver(app));
+  auto* driver = MK_TRY(app.existing_profile_driver());
   auto name = MK_TRY(cluster::add_node(app.env(), *driver, app.invocation().profile));
   fmt::print("Node {} added to cluster {}.\n", name, app.invocation().profile);
   return 0;
 }
 
 Result<int> run_node_delete(App& app) {
-  auto* driver = MK_TRY(profile_driver(app));
+  auto* driver = MK_TRY(app.existing_profile_driver());
   MK_TRY(cluster::delete_node(app.env(), *driver, app.invocation().profile, app.invocation().node));
   fmt::print("Node {} deleted.\n", app.invocation().node);
   return 0;
 }
 
 Result<int> run_node_stop(App& app) {
-  auto* driver = MK_TRY(profile_driver(app));
+  auto* driver = MK_TRY(app.existing_profile_driver());
   bool stopped =
       MK_TRY(cluster::stop_node(app.env(), *driver, app.invocation().profile, app.invocation().node));
   fmt::print("Node {} {}.\n", app.invocation().node, stopped ? "stopped" : "was not running");
@@ -48,7 +40,7 @@ Result<int> run_node_stop(App& app) {
 }
 
 Result<int> run_node_start(App& app) {
-  auto* driver = MK_TRY(profile_driver(app));
+  auto* driver = MK_TRY(app.existing_profile_driver());
   MK_TRY(cluster::start_node(app.env(), *driver, app.invocation().profile, app.invocation().node));
   fmt::print("Node {} started.\n", app.invocation().node);
   return 0;
@@ -58,7 +50,7 @@ Result<int> run_pause(App& app) {
   const auto& in = app.invocation();
   if (in.all_namespaces && !in.namespaces.empty())
     return fail(ErrorCode::usage, "--namespaces and --all-namespaces go alone: choose one");
-  auto* driver = MK_TRY(profile_driver(app));
+  auto* driver = MK_TRY(app.existing_profile_driver());
   std::vector<std::string> namespaces;
   if (!in.all_namespaces)
     namespaces =
@@ -70,7 +62,7 @@ Result<int> run_pause(App& app) {
 }
 
 Result<int> run_unpause(App& app) {
-  auto* driver = MK_TRY(profile_driver(app));
+  auto* driver = MK_TRY(app.existing_profile_driver());
   auto thawed = MK_TRY(cluster::unpause(app.env(), *driver, app.invocation().profile));
   fmt::print("Unpaused {} container{}.\n", thawed, thawed == 1 ? "" : "s");
   return 0;

@@ -73,11 +73,7 @@ Result<std::vector<AddonRow>> list_addons(Env& env, std::string_view profile) {
   auto sources = addon_image_sources(config);
   std::vector<AddonRow> rows;
   for (const auto& addon : MK_TRY(addons::builtin_addons())) {
-    auto recorded = config.addons.find(addon.name);
-    AddonRow row{addon.name,
-                 addon.description,
-                 recorded != config.addons.end() ? recorded->second : addon.enabled_by_default,
-                 {}};
+    AddonRow row{addon.name, addon.description, addon_enabled(config, addon), {}};
     for (const auto& [role, image] : addon.images)
       row.images.push_back(addons::image_reference(role, image, sources));
     rows.push_back(std::move(row));

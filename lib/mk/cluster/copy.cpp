@@ -62,11 +62,7 @@ Status copy_file(Env& env, driver::Driver& driver, std::string_view profile, std
   auto plan = MK_TRY(plan_copy(*config, source, destination));
   const auto& node = plan.source.node.empty() ? plan.destination.node : plan.source.node;
   if (MK_TRY(driver.inspect_node(node)).state != driver::State::running)
-    return fail(Error{ErrorCode::node_failed,
-                      fmt::format("node {} is not running", node),
-                      {},
-                      {},
-                      fmt::format("start it first: mk start -p {}", profile)});
+    return fail(not_running(profile, node));
   auto runner = driver.node_runner(node);
   if (plan.source.node.empty()) {
     auto mode = static_cast<int>(fs::status(plan.source.path).permissions() & fs::perms::all);

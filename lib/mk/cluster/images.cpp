@@ -26,12 +26,7 @@ Result<std::vector<std::string>> running_nodes(Env& env, driver::Driver& driver,
   std::vector<std::string> running;
   for (const auto& node : config->nodes)
     if (MK_TRY(driver.inspect_node(node.name)).state == driver::State::running) running.push_back(node.name);
-  if (running.empty())
-    return fail(Error{ErrorCode::node_failed,
-                      fmt::format("cluster {} is not running", profile),
-                      {},
-                      {},
-                      fmt::format("start it first: mk start -p {}", profile)});
+  if (running.empty()) return fail(not_running(profile));
   return running;
 }
 

@@ -15,13 +15,15 @@ mirror::Sources sources_of(const config::ClusterConfig& config) {
           k.preload_mirror};
 }
 
+bool addon_enabled(const config::ClusterConfig& config, const addons::Addon& addon) {
+  auto recorded = config.addons.find(addon.name);
+  return recorded != config.addons.end() ? recorded->second : addon.enabled_by_default;
+}
+
 Result<std::vector<addons::Addon>> enabled_addons(const config::ClusterConfig& config) {
   std::vector<addons::Addon> chosen;
-  for (auto& addon : MK_TRY(addons::builtin_addons())) {
-    auto recorded = config.addons.find(addon.name);
-    bool enabled = recorded != config.addons.end() ? recorded->second : addon.enabled_by_default;
-    if (enabled) chosen.push_back(std::move(addon));
-  }
+  for (auto& addon : MK_TRY(addons::builtin_addons()))
+    if (addon_enabled(config, addon)) chosen.push_back(std::move(addon));
   return chosen;
 }
 

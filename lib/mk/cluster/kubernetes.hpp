@@ -22,7 +22,9 @@ inline constexpr const char* k_node_binaries[] = {"kubeadm", "kubelet", "kubectl
 // Where the cluster's artefacts come from, as its profile records them.
 mirror::Sources sources_of(const config::ClusterConfig& config);
 
-// The addons the cluster runs: the defaults, plus or minus what the profile records.
+// Whether the cluster runs `addon`: what the profile records, else the addon's default.
+bool addon_enabled(const config::ClusterConfig& config, const addons::Addon& addon);
+// The addons the cluster runs.
 Result<std::vector<addons::Addon>> enabled_addons(const config::ClusterConfig& config);
 
 // Where the cluster's addon images come from (its image repository and mirror country, the custom images and

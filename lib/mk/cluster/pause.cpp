@@ -101,12 +101,7 @@ Result<int> pause(Env& env, driver::Driver& driver, std::string_view profile,
     if (!result) return fail(std::move(result).error());
     frozen += count_after(result->out, "frozen");
   }
-  if (!any)
-    return fail(Error{ErrorCode::node_failed,
-                      fmt::format("cluster {} is not running", profile),
-                      {},
-                      {},
-                      fmt::format("start it first: mk start -p {}", profile)});
+  if (!any) return fail(not_running(profile));
   return frozen;
 }
 

@@ -30,12 +30,7 @@ Result<Primary> running_primary(Env& env, driver::Driver& driver, std::string_vi
                 fmt::format("cluster {} runs without Kubernetes: it has no Services", profile));
   MK_TRY(refuse_paused(*config));
   auto info = MK_TRY(driver.inspect_node(config->primary()->name));
-  if (info.state != driver::State::running)
-    return fail(Error{ErrorCode::node_failed,
-                      fmt::format("cluster {} is not running", profile),
-                      {},
-                      {},
-                      fmt::format("start it first: mk start -p {}", profile)});
+  if (info.state != driver::State::running) return fail(not_running(profile));
   auto version = MK_TRY(k8s::parse_version(config->kubernetes.version));
   return Primary{std::move(*config), version, info.ip};
 }
@@ -108,8 +103,14 @@ Result<std::vector<ServicePort>> list_services(Env& env, driver::Driver& driver,
   auto list = MK_TRY(kubectl_json(driver, primary, args, ErrorCode::not_found, "no Services"));
   std::vector<ServicePort> rows;
   for (const auto& service : list.value("items", json::array()))
-    for (const auto& port : service["spec"].value("ports", json::array()))
-      rows.push_back(port_row(service, port, primary.address));
+    for (const auto& port : service["spec"].value("ports", json::array())) {
+      int node_port = port.value("nodePort", 0);
+      auto forwarded = node_port > 0
+                           ? MK_TRY(driver.loopback_forward(primary.config.primary()->name, node_port))
+                           : std::optional<int>{};
+      rows.push_back(forwarded ? port_row(service, port, "127.0.0.1", *forwarded)
+                               : port_row(service, port, primary.address));
+    }
   return rows;
 }
 

@@ -26,8 +26,8 @@ struct ServicePort {
 Result<std::vector<ServicePort>> service_urls(Env& env, driver::Driver& driver, std::string_view profile,
                                               std::string_view service_namespace, std::string_view name);
 
-// Every port of every Service of `service_namespace` (empty: all namespaces); URLs only for NodePorts, and
-// without making loopback forwards.
+// Every port of every Service of `service_namespace` (empty: all namespaces); URLs (as service_urls makes
+// them, loopback forwards included) only for NodePorts.
 Result<std::vector<ServicePort>> list_services(Env& env, driver::Driver& driver, std::string_view profile,
                                                std::string_view service_namespace);
 

@@ -20,6 +20,17 @@ namespace mk::cluster {
 
 using namespace std::chrono_literals;
 
+namespace {
+// The steps that make the target node run and reachable from its state: created or started, booted, its SSH
+// key installed.
+void add_bring_up(std::vector<std::unique_ptr<Step>>& plan, driver::State state) {
+  if (state == driver::State::nonexistent) plan.push_back(steps::create_node());
+  if (state == driver::State::stopped || state == driver::State::error) plan.push_back(steps::start_node());
+  plan.push_back(steps::wait_for_boot());
+  plan.push_back(steps::install_ssh_key());
+}
+} // namespace
+
 // The ordered steps that bring the target node up; which ones depend on what already exists. The primary's
 // also bring up the cluster (network, control plane, addons, kubeconfig); a worker's join it. A new worker's
 // artefacts are fetched before (by the primary's steps, or by `mk node add`).
@@ -32,21 +43,11 @@ std::vector<std::unique_ptr<Step>> plan_node(const StartContext& context) {
   }
   std::vector<std::unique_ptr<Step>> plan;
   bool kubernetes = context.config.kubernetes_enabled;
-  switch (context.node_state) {
-  case driver::State::nonexistent:
+  if (context.node_state == driver::State::nonexistent) {
     plan.push_back(kubernetes ? steps::fetch_artifacts() : steps::prepare_node_image());
     plan.push_back(steps::create_network());
-    plan.push_back(steps::create_node());
-    break;
-  case driver::State::stopped:
-  case driver::State::error:
-    plan.push_back(steps::start_node());
-    break;
-  default:
-    break;
   }
-  plan.push_back(steps::wait_for_boot());
-  plan.push_back(steps::install_ssh_key());
+  add_bring_up(plan, context.node_state);
   if (!kubernetes) return plan;
   plan.push_back(steps::generate_certificates());
   plan.push_back(steps::configure_runtime());
@@ -66,19 +67,7 @@ std::vector<std::unique_ptr<Step>> plan_node(const StartContext& context) {
 
 std::vector<std::unique_ptr<Step>> plan_worker_preparation(const StartContext& context) {
   std::vector<std::unique_ptr<Step>> plan;
-  switch (context.node_state) {
-  case driver::State::nonexistent:
-    plan.push_back(steps::create_node());
-    break;
-  case driver::State::stopped:
-  case driver::State::error:
-    plan.push_back(steps::start_node());
-    break;
-  default:
-    break;
-  }
-  plan.push_back(steps::wait_for_boot());
-  plan.push_back(steps::install_ssh_key());
+  add_bring_up(plan, context.node_state);
   if (!context.config.kubernetes_enabled) return plan;
   plan.push_back(steps::configure_runtime());
   plan.push_back(steps::install_kubernetes());

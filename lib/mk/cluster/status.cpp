@@ -27,6 +27,15 @@ Error profile_not_found(std::string_view profile) {
                            profile)};
 }
 
+Error not_running(std::string_view profile, std::string_view node) {
+  return Error{ErrorCode::node_failed,
+               node.empty() ? fmt::format("cluster {} is not running", profile)
+                            : fmt::format("node {} is not running", node),
+               {},
+               {},
+               fmt::format("start it first: mk start -p {}", profile)};
+}
+
 int status_exit_code(const ClusterStatus& status) {
   if (status.nodes.empty()) return 7;
   int code = 0;

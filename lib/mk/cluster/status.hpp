@@ -38,5 +38,7 @@ std::string format_status_json(const ClusterStatus& status);
 
 // The error for a command on a profile that does not exist (exit 85).
 Error profile_not_found(std::string_view profile);
+// The error for a command that needs a running cluster (or node `node`) when it is not (exit 80).
+Error not_running(std::string_view profile, std::string_view node = {});
 
 } // namespace mk::cluster

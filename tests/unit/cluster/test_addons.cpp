@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // `mk addons enable|disable` control flow with a fake driver and node: what a stopped or paused cluster gets,
 // which commands run in a running one, and what the profile records.
-#include "fake_driver.hpp"
+#include "fake_env.hpp"
 #include "mk/cluster/addons.hpp"
 #include "mk/cluster/start_request.hpp"
 #include "mk/exec/local_runner.hpp"
@@ -17,20 +17,8 @@ using testing::FakeDriver;
 
 namespace {
 
-struct Fixture {
-  std::filesystem::path home;
-  core::Log log{0};
-  exec::LocalRunner host{log};
-  std::unique_ptr<ui::Reporter> ui = ui::make_silent_reporter();
-  cluster::Env env;
-  EventLog events;
-  FakeDriver driver{events};
-
-  Fixture()
-      : home(std::filesystem::temp_directory_path() /
-             ("mk-test-addons-" + std::to_string(std::random_device{}()))),
-        env{core::Paths(home), log, host, *ui} {
-    std::filesystem::create_directories(home);
+struct Fixture : testing::FakeClusterEnv {
+  Fixture() : FakeClusterEnv("addons") {
     config::ClusterConfig config;
     config.name = "ad";
     config.driver = "fake";
@@ -38,10 +26,6 @@ struct Fixture {
     config.nodes.push_back({});
     config.nodes.back().name = "ad";
     REQUIRE(env.store.save(config));
-  }
-  ~Fixture() {
-    std::error_code ec;
-    std::filesystem::remove_all(home, ec);
   }
   config::ClusterConfig profile() { return **env.store.load("ad"); }
   size_t node_commands() {

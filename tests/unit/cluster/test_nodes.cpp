@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Multi-node control flow with a fake driver and nodes (clusters without Kubernetes): names, addresses, what
 // a failure or an interrupt of a multi-node start or a node add leaves, and the node commands' refusals.
-#include "fake_driver.hpp"
+#include "fake_env.hpp"
 #include "mk/cluster/kubernetes.hpp"
 #include "mk/cluster/lifecycle.hpp"
 #include "mk/cluster/nodes.hpp"
@@ -24,26 +24,8 @@ using testing::FakeDriver;
 
 namespace {
 
-struct Fixture {
-  std::filesystem::path home;
-  core::Log log{0};
-  exec::LocalRunner host{log};
-  std::unique_ptr<ui::Reporter> ui = ui::make_silent_reporter();
-  cluster::Env env;
-  EventLog events;
-  FakeDriver driver{events};
-
-  Fixture()
-      : home(std::filesystem::temp_directory_path() /
-             ("mk-test-nodes-" + std::to_string(std::random_device{}()))),
-        env{core::Paths(home), log, host, *ui} {
-    std::filesystem::create_directories(home);
-  }
-  ~Fixture() {
-    core::simulate_interrupt(0);
-    std::error_code ec;
-    std::filesystem::remove_all(home, ec);
-  }
+struct Fixture : testing::FakeClusterEnv {
+  Fixture() : FakeClusterEnv("nodes") {}
 
   cluster::StartRequest request(std::string nodes = {}) {
     cluster::StartFlags flags;

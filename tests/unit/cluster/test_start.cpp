@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The control flow of start, stop and delete with a fake driver and node: what a failure, an exception or an
 // interrupt at each step leaves behind.
-#include "fake_driver.hpp"
+#include "fake_env.hpp"
 #include "mk/cluster/lifecycle.hpp"
 #include "mk/cluster/start.hpp"
 #include "mk/core/interrupt.hpp"
@@ -18,26 +18,8 @@ using testing::FakeDriver;
 
 namespace {
 
-struct Fixture {
-  std::filesystem::path home;
-  core::Log log{0};
-  exec::LocalRunner host{log};
-  std::unique_ptr<ui::Reporter> ui = ui::make_silent_reporter();
-  cluster::Env env;
-  EventLog events;
-  FakeDriver driver{events};
-
-  Fixture()
-      : home(std::filesystem::temp_directory_path() /
-             ("mk-test-start-" + std::to_string(std::random_device{}()))),
-        env{core::Paths(home), log, host, *ui} {
-    std::filesystem::create_directories(home);
-  }
-  ~Fixture() {
-    core::simulate_interrupt(0);
-    std::error_code ec;
-    std::filesystem::remove_all(home, ec);
-  }
+struct Fixture : testing::FakeClusterEnv {
+  Fixture() : FakeClusterEnv("start") {}
 
   cluster::StartRequest request(std::string profile = "tt") {
     cluster::StartFlags flags;
